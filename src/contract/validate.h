@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "contract/contract.h"
+#include "contract/schema.h"
+
+namespace bt::contract {
+
+// One way the data breaks the contract. This structure is what users read
+// and what the LLM gets back as feedback, so every part must be concrete.
+struct Violation {
+  std::string path;      // JSON path of the offending value, e.g. $.data.items[3].price
+  std::string rule;      // required | type | enum | minLength | pattern | additionalProperties | ...
+  std::string expected;  // what the contract wants, e.g. "integer >= 0"
+  std::string actual;    // what was found, excerpted
+  std::string location;  // contract file:line of the field, when known
+};
+
+nlohmann::json to_json(const Violation& v);
+std::string to_text(const Violation& v);  // one line
+
+struct ValidationReport {
+  std::vector<Violation> violations;  // at most `cap`
+  size_t omitted = 0;                 // violations past the cap
+  bool ok() const { return violations.empty() && omitted == 0; }
+};
+
+// Validates one JSON document against a model with a real JSON Schema validator.
+ValidationReport validate(const Model& model, const nlohmann::json& document,
+                          const SchemaOptions& options = {}, size_t cap = 50);
+
+}  // namespace bt::contract

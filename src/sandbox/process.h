@@ -1,0 +1,43 @@
+// Runs one child process with its whole tree bounded: stdin fed and
+// stdout/stderr drained concurrently (no pipe-full deadlock), output capped,
+// a wall-clock deadline, and every descendant killed at the end.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+namespace bt::sandbox {
+
+struct ProcessSpec {
+  std::vector<std::string> argv;  // argv[0] is an absolute path; no shell involved
+  std::string cwd;
+  std::vector<std::string> env;   // the complete environment, KEY=VALUE
+  std::string stdin_data;
+  std::chrono::milliseconds timeout{30'000};
+  size_t stdout_cap = 1 << 20;
+  size_t stderr_cap = 256 << 10;
+};
+
+struct ProcessResult {
+  int exit_code = -1;    // valid when term_signal == 0
+  int term_signal = 0;   // signal that ended the child, 0 if it exited
+  bool timed_out = false;
+  bool stdout_truncated = false, stderr_truncated = false;
+  std::string out, err;
+  std::chrono::milliseconds wall{0};
+  std::chrono::microseconds cpu{0};
+  long max_rss_kb = 0;
+  pid_t pid = 0;
+  // "exit 0", "exit 3", "killed by SIGSEGV", "timed out after 2000 ms"
+  std::string describe() const;
+};
+
+// Errors only when the process cannot be started (infra).
+Result<ProcessResult> run_process(const ProcessSpec& spec);
+
+}  // namespace bt::sandbox

@@ -1,0 +1,23 @@
+// Small file helpers with Result errors; whole-file writes go through a temp
+// file and rename so a crash never leaves a torn file behind.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "util/result.h"
+
+namespace bt {
+
+Result<std::string> read_file(const std::filesystem::path& path);
+Status write_file_atomic(const std::filesystem::path& path, std::string_view data,
+                         std::filesystem::perms perms = std::filesystem::perms::owner_read |
+                                                        std::filesystem::perms::owner_write);
+
+// The data dir: $BITTER_HOME, else $XDG_DATA_HOME/bitter, else ~/.local/share/bitter.
+std::filesystem::path data_dir();
+
+// Reads an argument that is either literal text or "@FILE".
+Result<std::string> literal_or_file(const std::string& arg);
+
+}  // namespace bt
