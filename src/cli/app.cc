@@ -1,1 +1,55 @@
-// filled in by the component's author
+#include <csignal>
+#include <cstdio>
+#include <map>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+
+namespace bt::cli {
+namespace {
+
+constexpr const char* kDescription =
+    "bitter-truth: an LLM writes a small data tool, and nothing unverified gets through.\n"
+    "Give it a data contract (what the tool's JSON output must look like) and a task;\n"
+    "it generates Nushell code, checks it, runs it on your input and validates the\n"
+    "output against the contract, feeding exact errors back until it passes.";
+
+constexpr const char* kFooter =
+    "\nExit codes: 0 ok, 1 contract not satisfied, 2 bad usage or input, 3 infrastructure.\n"
+    "Data dir: $BITTER_HOME (default ~/.local/share/bitter). Run `bitter COMMAND --help`.";
+
+}  // namespace
+
+int main_entry(int argc, char** argv) {
+  // A tool that closes its stdin early must not kill us with SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{kDescription, "bitter"};
+  app.footer(kFooter);
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "bitter 0.1.0");
+
+  std::map<CLI::App*, Handler> handlers;
+  auto add = [&](const char* name, const char* help, Handler (*registrar)(CLI::App&)) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    handlers[sub] = registrar(*sub);
+  };
+  add("run", "Generate, check, run and validate a tool until it satisfies the contract", add_run);
+  add("show", "Show one execution: attempts, stages, errors, the accepted tool", add_show);
+  add("list", "List recent executions", add_list);
+  add("doctor", "Check the set-up: nu runtime, data dir, journal, LLM configuration",
+      add_doctor);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  for (auto& [sub, handler] : handlers) {
+    if (sub->parsed()) return handler();
+  }
+  return kExitUsage;
+}
+
+}  // namespace bt::cli

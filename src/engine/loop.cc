@@ -1,1 +1,353 @@
-// filled in by the component's author
+#include "engine/loop.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "contract/schema.h"
+#include "contract/validate.h"
+#include "gate/syntax.h"
+#include "llm/extract.h"
+#include "llm/prompt.h"
+#include "sandbox/process.h"
+#include "sandbox/runtime.h"
+#include "sandbox/workspace.h"
+#include "util/files.h"
+#include "util/ids.h"
+
+namespace bt::engine {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+long long ms_since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+// One execution in flight: the state the attempts share.
+class Execution {
+ public:
+  Execution(const LoopConfig& config, const LoopInput& input, llm::Provider& provider,
+            store::Journal& journal, Logger& log)
+      : config_(config), in_(input), provider_(provider), journal_(journal), log_(log) {
+    out_.execution_id = new_execution_id();
+    out_.trace_id = new_trace_id();
+    out_.max_attempts = config_.max_attempts;
+    schema_text_ = contract::to_json_schema(*in_.model).dump(2);
+  }
+
+  Result<Outcome> run();
+
+ private:
+  // Runs attempt k. Returns the failure, or nullopt when the tool passed.
+  // Sets out_.stopped_by when an infra/usage error ends the loop.
+  std::optional<Failure> attempt(int k, const fs::path& workspace, store::AttemptRow& row);
+  std::optional<Failure> generate(int k, store::AttemptRow& row);
+  std::optional<Failure> check_and_run(int k, const fs::path& workspace, const std::string& code);
+  Status stage(int k, const std::string& name, bool ok, Clock::time_point started,
+               nlohmann::json detail = nlohmann::json::object());
+  nlohmann::json fields(int k, const std::string& stage_name) const;
+  Status accept(const std::string& code);
+
+  const LoopConfig& config_;
+  const LoopInput& in_;
+  llm::Provider& provider_;
+  store::Journal& journal_;
+  Logger& log_;
+  Outcome out_;
+  std::string schema_text_;
+  std::string previous_code_, previous_feedback_;
+  nlohmann::json output_;
+};
+
+nlohmann::json Execution::fields(int k, const std::string& stage_name) const {
+  nlohmann::json f = {{"trace_id", out_.trace_id}, {"execution_id", out_.execution_id}};
+  if (k > 0) {
+    f["attempt"] = k;
+    f["max_attempts"] = config_.max_attempts;
+  }
+  if (!stage_name.empty()) f["stage"] = stage_name;
+  return f;
+}
+
+Status Execution::stage(int k, const std::string& name, bool ok, Clock::time_point started,
+                        nlohmann::json detail) {
+  const long long ms = ms_since(started);
+  auto f = fields(k, name);
+  f["duration_ms"] = ms;
+  f["ok"] = ok;
+  log_.log(ok ? LogLevel::info : LogLevel::warn,
+           fmt::format("{}: {}", name, detail.value("summary", ok ? "ok" : "failed")), f);
+  return journal_.add_stage(out_.execution_id, {k, name, ok, ms, std::move(detail), ""});
+}
+
+std::optional<Failure> Execution::generate(int k, store::AttemptRow& row) {
+  llm::PromptInput p;
+  p.task = in_.task;
+  p.contract_yaml = in_.contract->text;
+  p.model_name = in_.model->name;
+  p.json_schema = schema_text_;
+  p.input_example = in_.input.dump(2);
+  p.attempt = k;
+  p.max_attempts = config_.max_attempts;
+  p.previous_code = previous_code_;
+  p.feedback = previous_feedback_;
+  llm::Request request;
+  request.messages = llm::build_prompt(p);
+
+  const auto t0 = Clock::now();
+  auto answer = provider_.complete(request);
+  if (!answer) {
+    out_.stopped_by = answer.error();
+    (void)stage(k, kGenerate, false, t0,
+                {{"summary", answer.error().message}, {"provider", provider_.describe()}});
+    return Failure{kGenerate, answer.error().message, {}, {}, {}, {}};
+  }
+  row.llm_text = answer->text;
+  (void)stage(k, kGenerate, !answer->truncated(), t0,
+              {{"summary", fmt::format("{} chars, finish_reason {}", answer->text.size(),
+                                       answer->finish_reason)},
+               {"finish_reason", answer->finish_reason},
+               {"prompt_tokens", answer->prompt_tokens},
+               {"completion_tokens", answer->completion_tokens},
+               {"text", answer->text}});
+  if (answer->truncated())
+    return Failure{kGenerate,
+                   "your answer was cut off (finish_reason \"length\") before it was complete",
+                   "Write a shorter tool: one fenced ```nu block, no explanation around it.",
+                   {}, {}, {}};
+
+  const auto t1 = Clock::now();
+  auto ex = llm::extract_code(answer->text);
+  (void)stage(k, kExtract, ex.found, t1,
+              {{"summary", ex.found ? fmt::format("{} lines of code", std::count(
+                                                      ex.code.begin(), ex.code.end(), '\n'))
+                                    : ex.why}});
+  if (!ex.found) return Failure{kExtract, ex.why, {}, {}, {}, {}};
+  row.code = ex.code;
+  return std::nullopt;
+}
+
+std::optional<Failure> Execution::check_and_run(int k, const fs::path& workspace,
+                                                const std::string& code) {
+  const fs::path tool = workspace / "tool.nu";
+  if (auto s = write_file_atomic(tool, code); !s) {
+    out_.stopped_by = s.error();
+    return Failure{kExecute, s.error().message, {}, {}, {}, {}};
+  }
+
+  auto t0 = Clock::now();
+  auto syntax = gate::check_nu_syntax(config_.nu, tool, config_.syntax_timeout);
+  if (!syntax) {
+    out_.stopped_by = syntax.error();
+    (void)stage(k, kSyntax, false, t0, {{"summary", syntax.error().message}});
+    return Failure{kSyntax, syntax.error().message, {}, {}, {}, {}};
+  }
+  const std::string syntax_text = syntax->to_text();
+  (void)stage(k, kSyntax, syntax->ok(), t0,
+              {{"summary", syntax->ok() ? "parses"
+                                        : fmt::format("{} syntax errors", syntax->issues.size())},
+               {"errors", syntax_text}});
+  if (!syntax->ok())
+    return Failure{kSyntax, "nu could not parse the tool", "Parse errors:\n" + syntax_text,
+                   {}, {}, {}};
+
+  sandbox::ProcessSpec spec;
+  spec.argv = {config_.nu.string(), "--no-config-file", "--stdin", tool.string()};
+  spec.cwd = workspace.string();
+  spec.env = sandbox::minimal_env(workspace);
+  spec.stdin_data = in_.input.dump();
+  spec.timeout = config_.tool_timeout;
+  spec.stdout_cap = config_.stdout_cap;
+  spec.stderr_cap = config_.stderr_cap;
+  t0 = Clock::now();
+  auto run = sandbox::run_process(spec);
+  if (!run) {
+    out_.stopped_by = run.error();
+    (void)stage(k, kExecute, false, t0, {{"summary", run.error().message}});
+    return Failure{kExecute, run.error().message, {}, {}, {}, {}};
+  }
+  const bool ran_ok = !run->timed_out && run->term_signal == 0 && run->exit_code == 0;
+  (void)stage(k, kExecute, ran_ok, t0,
+              {{"summary", run->describe()},
+               {"exit_code", run->exit_code},
+               {"signal", run->term_signal},
+               {"timed_out", run->timed_out},
+               {"stdout", excerpt(run->out, 64 << 10)},
+               {"stderr", excerpt(run->err, 16 << 10)},
+               {"stdout_truncated", run->stdout_truncated},
+               {"cpu_us", run->cpu.count()},
+               {"max_rss_kb", run->max_rss_kb}});
+  if (!ran_ok) {
+    std::string why = run->timed_out
+                          ? fmt::format("the tool did not finish within {} ms and was killed; "
+                                        "it must read stdin once, print one JSON document "
+                                        "and exit",
+                                        config_.tool_timeout.count())
+                          : fmt::format("the tool ended with {} (it must exit 0)", run->describe());
+    return Failure{kExecute, why, {}, run->out, run->err, {}};
+  }
+
+  t0 = Clock::now();
+  if (run->stdout_truncated) {
+    (void)stage(k, kOutput, false, t0, {{"summary", "stdout exceeded the cap"}});
+    return Failure{kOutput,
+                   fmt::format("the tool printed more than {} bytes; print only the one JSON "
+                               "document the contract describes",
+                               config_.stdout_cap),
+                   {}, run->out, run->err, {}};
+  }
+  auto doc = nlohmann::json::parse(run->out, nullptr, false);
+  if (doc.is_discarded()) {
+    const bool empty = run->out.find_first_not_of(" \t\r\n") == std::string::npos;
+    const std::string why = empty ? "the tool printed nothing on stdout; it must print one "
+                                    "JSON document (e.g. `$result | to json -r`)"
+                                  : "stdout is not one JSON document; print only the JSON "
+                                    "(use `to json -r`), and diagnostics with `print -e`";
+    (void)stage(k, kOutput, false, t0, {{"summary", why}});
+    return Failure{kOutput, why, {}, run->out, run->err, {}};
+  }
+  (void)stage(k, kOutput, true, t0, {{"summary", "one JSON document"}});
+
+  t0 = Clock::now();
+  auto report = contract::validate(*in_.model, doc);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& v : report.violations) list.push_back(contract::to_json(v));
+  (void)stage(k, kValidate, report.ok(), t0,
+              {{"summary", report.ok() ? "output satisfies the contract"
+                                       : fmt::format("{} contract violations",
+                                                     report.violations.size() + report.omitted)},
+               {"violations", list},
+               {"omitted", report.omitted}});
+  if (!report.ok()) {
+    Failure f{kValidate,
+              fmt::format("the output does not satisfy the contract (model {})", in_.model->name),
+              "Contract violations:\n" + contract::to_text(report), run->out, run->err,
+              report.violations};
+    return f;
+  }
+  output_ = std::move(doc);
+  return std::nullopt;
+}
+
+std::optional<Failure> Execution::attempt(int k, const fs::path& workspace,
+                                          store::AttemptRow& row) {
+  if (auto f = generate(k, row)) return f;
+  return check_and_run(k, workspace, row.code);
+}
+
+Status Execution::accept(const std::string& code) {
+  const fs::path dir = config_.data_dir / "tools" / out_.execution_id;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return infra_error("cannot create " + dir.string() + ": " + ec.message());
+  out_.tool_path = dir / "tool.nu";
+  out_.code = code;
+  return write_file_atomic(out_.tool_path, code,
+                           fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                               fs::perms::others_read);
+}
+
+Result<Outcome> Execution::run() {
+  const auto started = Clock::now();
+  store::ExecutionRow row;
+  row.id = out_.execution_id;
+  row.trace_id = out_.trace_id;
+  row.contract = in_.contract_label;
+  row.model = in_.model->name;
+  row.task = in_.task;
+  row.input_json = in_.input.dump();
+  row.provider = in_.provider_label;
+  row.max_attempts = config_.max_attempts;
+  if (auto s = journal_.create_execution(row); !s) return s.error();
+  if (auto s = journal_.set_state(row.id, store::State::RUNNING); !s) return s.error();
+  log_.info(fmt::format("execution {} started: model {}, up to {} attempts, LLM {}", row.id,
+                        in_.model->name, config_.max_attempts, in_.provider_label),
+            fields(0, ""));
+
+  Failure last;
+  bool passed = false;
+  for (int k = 1; k <= config_.max_attempts && !passed; ++k) {
+    const auto t0 = Clock::now();
+    if (auto s = journal_.start_attempt(row.id, k); !s) return s.error();
+    store::AttemptRow attempt_row;
+    attempt_row.attempt = k;
+
+    std::optional<Failure> failure;
+    auto ws = sandbox::create_workspace(config_.data_dir, row.id, k);
+    if (!ws) {
+      out_.stopped_by = ws.error();
+      failure = Failure{kExecute, ws.error().message, {}, {}, {}, {}};
+    } else {
+      out_.workspace = ws->dir.parent_path().parent_path();
+      failure = attempt(k, ws->dir, attempt_row);
+    }
+    attempt_row.duration_ms = ms_since(t0);
+    if (!failure) {
+      passed = true;
+      attempt_row.outcome = "passed";
+      if (auto s = accept(attempt_row.code); !s) return s.error();
+    } else {
+      attempt_row.outcome = failure->stage;
+      last = *failure;
+      if (!out_.stopped_by) {
+        attempt_row.feedback =
+            feedback_text(*failure, k, config_.max_attempts, in_.model->name);
+        previous_feedback_ = attempt_row.feedback;
+        if (!attempt_row.code.empty()) previous_code_ = attempt_row.code;
+      }
+    }
+    if (auto s = journal_.finish_attempt(row.id, attempt_row); !s) return s.error();
+    out_.attempts.push_back({k, attempt_row.outcome,
+                             failure ? failure->summary : std::string("output satisfies the contract"),
+                             attempt_row.duration_ms});
+    if (out_.stopped_by) break;
+  }
+
+  out_.duration_ms = ms_since(started);
+  row.attempts = static_cast<int>(out_.attempts.size());
+  row.duration_ms = out_.duration_ms;
+  if (passed) {
+    out_.state = store::State::SUCCESS;
+    out_.output = output_;
+    row.tool_path = out_.tool_path.string();
+    row.tool_code = out_.code;
+    row.output_json = output_.dump();
+  } else {
+    out_.state = store::State::FAILED;
+    if (out_.stopped_by) {
+      row.reason = out_.stopped_by->message;
+    } else {
+      out_.escalation =
+          escalation_text(last, config_.max_attempts, in_.contract_label, in_.model->name);
+      row.reason = fmt::format("no tool satisfied the contract after {} attempts",
+                               config_.max_attempts);
+    }
+  }
+  row.state = store::to_string(out_.state);
+  if (auto s = journal_.finish_execution(row); !s) return s.error();
+
+  // Workspaces are evidence: kept when the execution failed or on request.
+  if (passed && !config_.keep_workspace) {
+    (void)sandbox::remove_execution_workspaces(config_.data_dir, row.id);
+    out_.workspace.clear();
+  }
+  auto f = fields(0, "");
+  f["duration_ms"] = out_.duration_ms;
+  f["state"] = row.state;
+  log_.log(passed ? LogLevel::info : LogLevel::error,
+           fmt::format("execution {} {} after {} attempt(s)", row.id, row.state,
+                       out_.attempts.size()),
+           f);
+  return std::move(out_);
+}
+
+}  // namespace
+
+Result<Outcome> run_loop(const LoopConfig& config, const LoopInput& input, llm::Provider& provider,
+                         store::Journal& journal, Logger& log) {
+  return Execution(config, input, provider, journal, log).run();
+}
+
+}  // namespace bt::engine

@@ -1,1 +1,343 @@
-// filled in by the component's author
+#include "store/journal.h"
+
+#include <fmt/format.h>
+
+#include "util/log.h"
+
+namespace bt::store {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS executions (
+  id TEXT PRIMARY KEY,
+  trace_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  contract TEXT NOT NULL,
+  model TEXT NOT NULL,
+  task TEXT NOT NULL,
+  input_json TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  max_attempts INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  duration_ms INTEGER NOT NULL DEFAULT 0,
+  tool_path TEXT NOT NULL DEFAULT '',
+  tool_code TEXT NOT NULL DEFAULT '',
+  output_json TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS executions_created ON executions(created_at);
+CREATE TABLE IF NOT EXISTS attempts (
+  execution_id TEXT NOT NULL REFERENCES executions(id),
+  attempt INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  duration_ms INTEGER NOT NULL DEFAULT 0,
+  outcome TEXT NOT NULL DEFAULT '',
+  code TEXT NOT NULL DEFAULT '',
+  llm_text TEXT NOT NULL DEFAULT '',
+  feedback TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (execution_id, attempt)
+);
+CREATE TABLE IF NOT EXISTS stages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  execution_id TEXT NOT NULL REFERENCES executions(id),
+  attempt INTEGER NOT NULL,
+  stage TEXT NOT NULL,
+  ok INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  detail TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stages_execution ON stages(execution_id, seq);
+)sql";
+
+// A prepared statement that finalizes itself; bind() takes values in order.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql, -1, &st_, nullptr);
+  }
+  ~Stmt() { sqlite3_finalize(st_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  bool ok() const { return rc_ == SQLITE_OK; }
+  Stmt& bind(const std::string& v) {
+    sqlite3_bind_text(st_, ++n_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(const char* v) { return bind(std::string(v)); }
+  Stmt& bind(long long v) {
+    sqlite3_bind_int64(st_, ++n_, v);
+    return *this;
+  }
+  Stmt& bind(int v) { return bind(static_cast<long long>(v)); }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return sqlite3_step(st_); }
+  std::string text(int col) const {
+    const auto* p = sqlite3_column_text(st_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<size_t>(sqlite3_column_bytes(st_, col)))
+             : std::string();
+  }
+  long long integer(int col) const { return sqlite3_column_int64(st_, col); }
+  Status done() {
+    if (!ok() || step() != SQLITE_DONE) return error();
+    return {};
+  }
+  Error error() const { return infra_error(std::string("journal: ") + sqlite3_errmsg(db_)); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+  int rc_;
+  int n_ = 0;
+};
+
+constexpr const char* kExecutionColumns =
+    "id, trace_id, state, contract, model, task, input_json, provider, max_attempts, attempts, "
+    "created_at, updated_at, duration_ms, tool_path, tool_code, output_json, reason";
+
+ExecutionRow read_execution(const Stmt& s) {
+  ExecutionRow e;
+  e.id = s.text(0);
+  e.trace_id = s.text(1);
+  e.state = s.text(2);
+  e.contract = s.text(3);
+  e.model = s.text(4);
+  e.task = s.text(5);
+  e.input_json = s.text(6);
+  e.provider = s.text(7);
+  e.max_attempts = static_cast<int>(s.integer(8));
+  e.attempts = static_cast<int>(s.integer(9));
+  e.created_at = s.text(10);
+  e.updated_at = s.text(11);
+  e.duration_ms = s.integer(12);
+  e.tool_path = s.text(13);
+  e.tool_code = s.text(14);
+  e.output_json = s.text(15);
+  e.reason = s.text(16);
+  return e;
+}
+
+nlohmann::json parse_or_string(const std::string& text) {
+  if (text.empty()) return nullptr;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  return j.is_discarded() ? nlohmann::json(text) : j;
+}
+
+}  // namespace
+
+const char* to_string(State s) {
+  switch (s) {
+    case State::CREATED: return "CREATED";
+    case State::QUEUED: return "QUEUED";
+    case State::RUNNING: return "RUNNING";
+    case State::SUCCESS: return "SUCCESS";
+    case State::FAILED: return "FAILED";
+    case State::KILLED: return "KILLED";
+  }
+  return "CREATED";
+}
+
+nlohmann::json to_json(const ExecutionRow& e) {
+  return {{"id", e.id},
+          {"trace_id", e.trace_id},
+          {"state", e.state},
+          {"contract", e.contract},
+          {"model", e.model},
+          {"task", e.task},
+          {"input", parse_or_string(e.input_json)},
+          {"provider", e.provider},
+          {"max_attempts", e.max_attempts},
+          {"attempts", e.attempts},
+          {"created_at", e.created_at},
+          {"updated_at", e.updated_at},
+          {"duration_ms", e.duration_ms},
+          {"tool_path", e.tool_path},
+          {"output", parse_or_string(e.output_json)},
+          {"reason", e.reason}};
+}
+
+nlohmann::json to_json(const AttemptRow& a) {
+  return {{"attempt", a.attempt},   {"started_at", a.started_at}, {"duration_ms", a.duration_ms},
+          {"outcome", a.outcome},   {"code", a.code},             {"llm_text", a.llm_text},
+          {"feedback", a.feedback}};
+}
+
+nlohmann::json to_json(const StageRow& s) {
+  return {{"attempt", s.attempt}, {"stage", s.stage},   {"ok", s.ok},
+          {"duration_ms", s.duration_ms}, {"detail", s.detail}, {"at", s.at}};
+}
+
+Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file) {
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return infra_error("cannot open journal " + file.string() + ": " + msg);
+  }
+  std::unique_ptr<Journal> j(new Journal(db));
+  // Several `bitter` processes may share one data dir: WAL lets readers run
+  // beside a writer, and the busy timeout makes writers queue, not fail.
+  sqlite3_busy_timeout(db, 10'000);
+  if (auto s = j->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                       "PRAGMA foreign_keys=ON;");
+      !s)
+    return s.error();
+  if (auto s = j->exec(kSchema); !s) return s.error();
+  if (auto s = j->exec(fmt::format("PRAGMA user_version={}", kSchemaVersion)); !s)
+    return s.error();
+  return j;
+}
+
+Journal::~Journal() { sqlite3_close(db_); }
+
+Status Journal::exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return infra_error("journal: " + msg);
+  }
+  return {};
+}
+
+Status Journal::create_execution(const ExecutionRow& e) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_,
+         "INSERT INTO executions (id, trace_id, state, contract, model, task, input_json, "
+         "provider, max_attempts, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  const std::string now = now_rfc3339();
+  s.bind(e.id).bind(e.trace_id).bind(e.state).bind(e.contract).bind(e.model).bind(e.task)
+      .bind(e.input_json).bind(e.provider).bind(e.max_attempts).bind(now).bind(now);
+  return s.done();
+}
+
+Status Journal::set_state(const std::string& id, State state, const std::string& reason) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_,
+         "UPDATE executions SET state = ?, reason = CASE WHEN ? = '' THEN reason ELSE ? END, "
+         "updated_at = ? WHERE id = ?");
+  s.bind(to_string(state)).bind(reason).bind(reason).bind(now_rfc3339()).bind(id);
+  return s.done();
+}
+
+Status Journal::start_attempt(const std::string& id, int attempt) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "INSERT INTO attempts (execution_id, attempt, started_at) VALUES (?,?,?)");
+  s.bind(id).bind(attempt).bind(now_rfc3339());
+  if (auto st = s.done(); !st) return st;
+  Stmt u(db_, "UPDATE executions SET attempts = ?, updated_at = ? WHERE id = ?");
+  u.bind(attempt).bind(now_rfc3339()).bind(id);
+  return u.done();
+}
+
+Status Journal::finish_attempt(const std::string& id, const AttemptRow& a) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_,
+         "UPDATE attempts SET duration_ms = ?, outcome = ?, code = ?, llm_text = ?, feedback = ? "
+         "WHERE execution_id = ? AND attempt = ?");
+  s.bind(a.duration_ms).bind(a.outcome).bind(a.code).bind(a.llm_text).bind(a.feedback).bind(id)
+      .bind(a.attempt);
+  return s.done();
+}
+
+Status Journal::add_stage(const std::string& id, const StageRow& st) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_,
+         "INSERT INTO stages (execution_id, attempt, stage, ok, duration_ms, detail, at) "
+         "VALUES (?,?,?,?,?,?,?)");
+  s.bind(id).bind(st.attempt).bind(st.stage).bind(st.ok ? 1 : 0).bind(st.duration_ms)
+      .bind(st.detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+      .bind(now_rfc3339());
+  return s.done();
+}
+
+Status Journal::finish_execution(const ExecutionRow& e) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_,
+         "UPDATE executions SET state = ?, attempts = ?, duration_ms = ?, tool_path = ?, "
+         "tool_code = ?, output_json = ?, reason = ?, updated_at = ? WHERE id = ?");
+  s.bind(e.state).bind(e.attempts).bind(e.duration_ms).bind(e.tool_path).bind(e.tool_code)
+      .bind(e.output_json).bind(e.reason).bind(now_rfc3339()).bind(e.id);
+  return s.done();
+}
+
+Result<std::optional<ExecutionRow>> Journal::get(const std::string& id) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, fmt::format("SELECT {} FROM executions WHERE id = ?", kExecutionColumns).c_str());
+  s.bind(id);
+  switch (s.step()) {
+    case SQLITE_ROW: return std::optional<ExecutionRow>(read_execution(s));
+    case SQLITE_DONE: return std::optional<ExecutionRow>();
+    default: return s.error();
+  }
+}
+
+Result<std::vector<AttemptRow>> Journal::attempts(const std::string& id) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_,
+         "SELECT attempt, started_at, duration_ms, outcome, code, llm_text, feedback FROM attempts "
+         "WHERE execution_id = ? ORDER BY attempt");
+  s.bind(id);
+  std::vector<AttemptRow> rows;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    rows.push_back({static_cast<int>(s.integer(0)), s.text(1), s.integer(2), s.text(3), s.text(4),
+                    s.text(5), s.text(6)});
+  }
+  if (rc != SQLITE_DONE) return s.error();
+  return rows;
+}
+
+Result<std::vector<StageRow>> Journal::stages(const std::string& id) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_,
+         "SELECT attempt, stage, ok, duration_ms, detail, at FROM stages WHERE execution_id = ? "
+         "ORDER BY seq");
+  s.bind(id);
+  std::vector<StageRow> rows;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    rows.push_back({static_cast<int>(s.integer(0)), s.text(1), s.integer(2) != 0, s.integer(3),
+                    parse_or_string(s.text(4)), s.text(5)});
+  }
+  if (rc != SQLITE_DONE) return s.error();
+  return rows;
+}
+
+Result<std::vector<ExecutionRow>> Journal::recent(int limit) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, fmt::format("SELECT {} FROM executions ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                          kExecutionColumns)
+                  .c_str());
+  s.bind(limit);
+  std::vector<ExecutionRow> rows;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) rows.push_back(read_execution(s));
+  if (rc != SQLITE_DONE) return s.error();
+  return rows;
+}
+
+Result<std::string> Journal::resolve_id(const std::string& prefix) {
+  std::lock_guard lock(mu_);
+  if (prefix.empty()) return usage_error("empty execution id");
+  Stmt s(db_, "SELECT id FROM executions WHERE substr(id, 1, ?) = ? LIMIT 2");
+  s.bind(static_cast<long long>(prefix.size())).bind(prefix);
+  std::vector<std::string> ids;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) ids.push_back(s.text(0));
+  if (rc != SQLITE_DONE) return s.error();
+  if (ids.empty()) return usage_error("no execution with id " + prefix + " (see `bitter list`)");
+  if (ids.size() > 1) return usage_error("execution id " + prefix + " is ambiguous; give more of it");
+  return ids[0];
+}
+
+}  // namespace bt::store

@@ -1,0 +1,97 @@
+// `bitter doctor`: says what bitter found on this machine and where it looked.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "sandbox/runtime.h"
+#include "store/journal.h"
+#include "util/files.h"
+
+namespace bt::cli {
+namespace {
+
+std::string env_or(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+int doctor(const std::string& nu_flag, bool json) {
+  bool healthy = true;
+  nlohmann::json report;
+
+  auto nu = sandbox::find_nu(nu_flag);
+  report["nu"] = {{"looked", nu.looked}};
+  if (nu.found) {
+    report["nu"]["path"] = nu.found->string();
+    auto version = sandbox::nu_version(*nu.found);
+    report["nu"]["version"] = version ? *version : "unknown (" + version.error().message + ")";
+    if (!version) healthy = false;
+  } else {
+    healthy = false;
+  }
+
+  const auto data = data_dir();
+  report["data_dir"] = {{"path", data.string()}};
+  std::error_code ec;
+  std::filesystem::create_directories(data, ec);
+  const bool writable = !ec && ::access(data.c_str(), W_OK) == 0;
+  report["data_dir"]["writable"] = writable;
+  if (!writable) healthy = false;
+  auto journal = writable ? store::Journal::open(data / "journal.db")
+                          : Result<std::unique_ptr<store::Journal>>(infra_error("no data dir"));
+  report["journal"] = {{"path", (data / "journal.db").string()}, {"ok", journal.ok()}};
+  if (!journal) {
+    report["journal"]["error"] = journal.error().message;
+    healthy = false;
+  }
+
+  // Secrets are reported as set or not, never shown.
+  report["llm"] = {{"BITTER_LLM", env_or("BITTER_LLM", "")},
+                   {"OPENAI_BASE_URL", env_or("OPENAI_BASE_URL", "")},
+                   {"BITTER_LLM_MODEL", env_or("BITTER_LLM_MODEL", "")},
+                   {"OPENAI_API_KEY", std::getenv("OPENAI_API_KEY") ? "set (hidden)" : "not set"}};
+  report["healthy"] = healthy;
+
+  if (json) {
+    print_json(report);
+  } else {
+    std::cout << "nu (Nushell runtime):\n";
+    for (const auto& l : nu.looked) std::cout << "  looked: " << l << "\n";
+    if (nu.found)
+      std::cout << fmt::format("  using {} ({})\n", nu.found->string(),
+                               report["nu"]["version"].get<std::string>());
+    else
+      std::cout << "  NOT FOUND: install it with the README's set-up command or pass --nu\n";
+    std::cout << fmt::format("data dir: {} ({})\n", data.string(),
+                             writable ? "writable" : "NOT writable");
+    std::cout << fmt::format("journal:  {} ({})\n", (data / "journal.db").string(),
+                             journal ? "ok" : journal.error().message);
+    std::cout << "llm:\n";
+    for (auto& [k, v] : report["llm"].items())
+      std::cout << fmt::format("  {:<17} {}\n", k,
+                               v.get<std::string>().empty() ? "(not set)" : v.get<std::string>());
+    std::cout << (healthy ? "ok\n" : "problems found\n");
+  }
+  return healthy ? kExitOk : kExitInfra;
+}
+
+}  // namespace
+
+Handler add_doctor(CLI::App& app) {
+  struct Opt {
+    std::string nu;
+    bool json = false;
+  };
+  auto opt = std::make_shared<Opt>();
+  app.add_option("--nu", opt->nu, "Path to the nu binary to check");
+  app.add_flag("--json", opt->json, "Print the report as JSON");
+  return [opt] { return doctor(opt->nu, opt->json); };
+}
+
+}  // namespace bt::cli

@@ -1,0 +1,169 @@
+// `bitter run`: the contract loop from the command line.
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "contract/loader.h"
+#include "engine/loop.h"
+#include "llm/provider.h"
+#include "sandbox/runtime.h"
+#include "store/journal.h"
+#include "util/files.h"
+#include "util/log.h"
+
+namespace bt::cli {
+namespace {
+
+struct RunOptions {
+  std::string contract, task, input = "{}", model, llm, llm_model, nu, log_file;
+  int max_attempts = 3;
+  double timeout_s = 10;
+  bool json = false, keep = false, quiet = false;
+};
+
+void print_human(const engine::Outcome& o) {
+  const bool ok = o.state == store::State::SUCCESS;
+  std::cout << (ok ? fmt::format("accepted on attempt {} of {}", o.attempts.size(),
+                                 o.max_attempts)
+                   : std::string("not accepted"))
+            << fmt::format(" (execution {}, {} ms)\n", o.execution_id, o.duration_ms);
+  for (const auto& a : o.attempts)
+    std::cout << fmt::format("  attempt {}: {} — {} ({} ms)\n", a.attempt, a.outcome, a.summary,
+                             a.duration_ms);
+  if (ok) {
+    std::cout << "\ntool: " << o.tool_path.string() << "\n\n" << o.code;
+    std::cout << "\noutput:\n" << o.output.dump(2) << "\n";
+  }
+  if (!o.workspace.empty()) std::cout << "\nworkspace kept: " << o.workspace.string() << "\n";
+  if (!ok) std::cout << "\ndetails: bitter show " << o.execution_id << "\n";
+}
+
+nlohmann::json outcome_json(const engine::Outcome& o) {
+  nlohmann::json attempts = nlohmann::json::array();
+  for (const auto& a : o.attempts)
+    attempts.push_back({{"attempt", a.attempt}, {"outcome", a.outcome}, {"summary", a.summary},
+                        {"duration_ms", a.duration_ms}});
+  nlohmann::json j = {{"execution_id", o.execution_id},
+                      {"trace_id", o.trace_id},
+                      {"state", store::to_string(o.state)},
+                      {"attempts", attempts},
+                      {"duration_ms", o.duration_ms}};
+  if (o.state == store::State::SUCCESS) {
+    j["tool_path"] = o.tool_path.string();
+    j["code"] = o.code;
+    j["output"] = o.output;
+  }
+  if (!o.escalation.empty()) j["escalation"] = o.escalation;
+  if (o.stopped_by) j["error"] = o.stopped_by->message;
+  if (!o.workspace.empty()) j["workspace"] = o.workspace.string();
+  return j;
+}
+
+int run(const RunOptions& opt) {
+  Logger log(opt.quiet ? Logger::Format::none : Logger::auto_format(), stderr);
+  if (!opt.log_file.empty() && !log.open_file(opt.log_file))
+    return fail(usage_error("cannot open log file " + opt.log_file), opt.json);
+
+  // Everything the user gave is checked before the LLM is asked anything.
+  auto contract = contract::load_file(opt.contract);
+  if (!contract) return fail(contract.error(), opt.json);
+  auto model = contract::pick_model(*contract, opt.model);
+  if (!model) return fail(model.error(), opt.json);
+  auto task = literal_or_file(opt.task);
+  if (!task) return fail(task.error(), opt.json);
+  if (task->find_first_not_of(" \t\r\n") == std::string::npos)
+    return fail(usage_error("--task is empty: say in plain words what the tool should do"),
+                opt.json);
+  auto input_text = literal_or_file(opt.input);
+  if (!input_text) return fail(input_text.error(), opt.json);
+  auto input = nlohmann::json::parse(*input_text, nullptr, false);
+  if (input.is_discarded())
+    return fail(input_error("--input is not valid JSON (give a JSON document, or @FILE)"),
+                opt.json);
+  if (opt.max_attempts < 1 || opt.max_attempts > 100)
+    return fail(usage_error("--max-attempts must be between 1 and 100"), opt.json);
+  if (!(opt.timeout_s > 0))
+    return fail(usage_error("--timeout must be a positive number of seconds"), opt.json);
+
+  auto nu = sandbox::find_nu(opt.nu);
+  if (!nu.found) {
+    std::string looked;
+    for (const auto& l : nu.looked) looked += "\n  " + l;
+    return fail(infra_error("nu (Nushell) not found; looked at:" + looked +
+                            "\nInstall it with the README's set-up command, or pass --nu PATH"),
+                opt.json);
+  }
+
+  llm::ProviderConfig pc;
+  pc.spec = opt.llm;
+  pc.model = opt.llm_model;
+  auto provider = llm::make_provider(pc);
+  if (!provider) return fail(provider.error(), opt.json);
+
+  const auto data = data_dir();
+  auto journal = store::Journal::open(data / "journal.db");
+  if (!journal) return fail(journal.error(), opt.json);
+
+  engine::LoopConfig config;
+  config.data_dir = data;
+  config.nu = *nu.found;
+  config.max_attempts = opt.max_attempts;
+  config.tool_timeout = std::chrono::milliseconds(static_cast<long long>(opt.timeout_s * 1000));
+  config.keep_workspace = opt.keep;
+
+  engine::LoopInput in;
+  in.contract = &*contract;
+  in.model = *model;
+  in.contract_label = opt.contract;
+  in.task = *task;
+  in.input = std::move(input);
+  in.provider_label = (*provider)->describe();
+
+  auto outcome = engine::run_loop(config, in, **provider, **journal, log);
+  if (!outcome) return fail(outcome.error(), opt.json);
+
+  if (opt.json) {
+    print_json(outcome_json(*outcome));
+  } else {
+    print_human(*outcome);
+  }
+  if (outcome->state == store::State::SUCCESS) return kExitOk;
+  if (outcome->stopped_by) {
+    if (!opt.json) std::fprintf(stderr, "bitter: error: %s\n", outcome->stopped_by->message.c_str());
+    return exit_code_for(*outcome->stopped_by);
+  }
+  if (!opt.json) std::fprintf(stderr, "\n%s\n", outcome->escalation.c_str());
+  return kExitFailed;
+}
+
+}  // namespace
+
+Handler add_run(CLI::App& app) {
+  auto opt = std::make_shared<RunOptions>();
+  app.add_option("contract", opt->contract, "Data contract (Data Contract Specification YAML)")
+      ->required();
+  app.add_option("--task", opt->task, "What the tool should do, in plain words (or @FILE)")
+      ->required();
+  app.add_option("--input", opt->input, "Input JSON for the tool, or @FILE (default {})");
+  app.add_option("--model", opt->model, "Output model of the contract (default: the only one)");
+  app.add_option("--max-attempts", opt->max_attempts, "Attempts before escalating (default 3)");
+  app.add_option("--llm", opt->llm,
+                 "LLM provider: openai (OPENAI_BASE_URL, OPENAI_API_KEY) or replay:FILE; "
+                 "default $BITTER_LLM");
+  app.add_option("--llm-model", opt->llm_model, "Model name for the provider (or $BITTER_LLM_MODEL)");
+  app.add_option("--nu", opt->nu, "Path to the nu binary (else $BITTER_NU, next to bitter, PATH)");
+  app.add_option("--timeout", opt->timeout_s,
+                 "Wall-clock limit in seconds for each run of the generated tool (default 10)");
+  app.add_flag("--json", opt->json, "Print the result as one JSON object");
+  app.add_flag("--keep", opt->keep, "Keep the workspaces even when the tool is accepted");
+  app.add_option("--log-file", opt->log_file, "Append JSON log lines to this file");
+  app.add_flag("-q,--quiet", opt->quiet, "No progress or log lines on stderr");
+  return [opt] { return run(*opt); };
+}
+
+}  // namespace bt::cli

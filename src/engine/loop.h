@@ -1,0 +1,68 @@
+// The contract loop: generate → extract → syntax gate → execute → validate,
+// feeding the exact errors back until a tool passes or the attempts run out.
+// Every execution, attempt and stage result is written to the journal.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "contract/contract.h"
+#include "engine/feedback.h"
+#include "llm/provider.h"
+#include "store/journal.h"
+#include "util/log.h"
+#include "util/result.h"
+
+namespace bt::engine {
+
+struct LoopConfig {
+  std::filesystem::path data_dir;
+  std::filesystem::path nu;
+  int max_attempts = 3;
+  std::chrono::milliseconds tool_timeout{10'000};
+  std::chrono::milliseconds syntax_timeout{10'000};
+  size_t stdout_cap = 1 << 20;
+  size_t stderr_cap = 64 << 10;
+  bool keep_workspace = false;
+};
+
+struct LoopInput {
+  const contract::Contract* contract = nullptr;
+  const contract::Model* model = nullptr;
+  std::string contract_label;  // as the user named it
+  std::string task;
+  nlohmann::json input;
+  std::string provider_label;
+};
+
+struct AttemptSummary {
+  int attempt = 0;
+  std::string outcome;  // "passed" or the failing stage
+  std::string summary;
+  long long duration_ms = 0;
+};
+
+struct Outcome {
+  std::string execution_id, trace_id;
+  store::State state = store::State::CREATED;
+  int max_attempts = 0;
+  std::vector<AttemptSummary> attempts;
+  std::filesystem::path tool_path;  // the accepted tool, kept under <data>/tools/<id>/
+  std::string code;
+  nlohmann::json output;
+  std::string escalation;             // set when the attempts ran out
+  std::optional<Error> stopped_by;    // infra/usage error that ended the loop early
+  std::filesystem::path workspace;    // kept workspace (failure or --keep), else empty
+  long long duration_ms = 0;
+};
+
+// Errors only if the journal itself fails; everything else is in Outcome.
+Result<Outcome> run_loop(const LoopConfig& config, const LoopInput& input, llm::Provider& provider,
+                         store::Journal& journal, Logger& log);
+
+}  // namespace bt::engine

@@ -1,0 +1,84 @@
+// The execution journal: every execution, attempt and stage result goes into
+// a SQLite file in the data dir, so any run can be inspected afterwards
+// (`bitter show`, `bitter list`). Stage rows are append-only events.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "util/result.h"
+
+namespace bt::store {
+
+// Kestra's state names.
+enum class State { CREATED, QUEUED, RUNNING, SUCCESS, FAILED, KILLED };
+const char* to_string(State s);
+
+struct ExecutionRow {
+  std::string id, trace_id;
+  std::string state = "CREATED";
+  std::string contract, model, task, input_json, provider;
+  int max_attempts = 0, attempts = 0;
+  std::string created_at, updated_at;
+  long long duration_ms = 0;
+  std::string tool_path, tool_code, output_json, reason;
+};
+
+struct AttemptRow {
+  int attempt = 0;
+  std::string started_at;
+  long long duration_ms = 0;
+  std::string outcome;  // "passed" or the failing stage
+  std::string code, llm_text, feedback;
+};
+
+struct StageRow {
+  int attempt = 0;
+  std::string stage;
+  bool ok = false;
+  long long duration_ms = 0;
+  nlohmann::json detail;
+  std::string at;
+};
+
+nlohmann::json to_json(const ExecutionRow& e);
+nlohmann::json to_json(const AttemptRow& a);
+nlohmann::json to_json(const StageRow& s);
+
+class Journal {
+ public:
+  static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& file);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  Status create_execution(const ExecutionRow& e);
+  Status set_state(const std::string& id, State state, const std::string& reason = {});
+  Status start_attempt(const std::string& id, int attempt);
+  Status finish_attempt(const std::string& id, const AttemptRow& a);
+  Status add_stage(const std::string& id, const StageRow& s);
+  Status finish_execution(const ExecutionRow& e);
+
+  Result<std::optional<ExecutionRow>> get(const std::string& id);
+  Result<std::vector<AttemptRow>> attempts(const std::string& id);
+  Result<std::vector<StageRow>> stages(const std::string& id);
+  Result<std::vector<ExecutionRow>> recent(int limit);
+  // Ids may be abbreviated as in git: a unique prefix finds the execution.
+  Result<std::string> resolve_id(const std::string& prefix);
+
+ private:
+  explicit Journal(sqlite3* db) : db_(db) {}
+  Status exec(const std::string& sql);
+
+  std::mutex mu_;
+  sqlite3* db_;
+};
+
+}  // namespace bt::store

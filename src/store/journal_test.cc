@@ -1,0 +1,112 @@
+#include "store/journal.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace bt::store {
+namespace {
+
+class JournalTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("bt-journal-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto j = Journal::open(dir_ / "journal.db");
+    ASSERT_TRUE(j.ok()) << j.error().message;
+    journal_ = std::move(j).value();
+  }
+  void TearDown() override {
+    journal_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  ExecutionRow row(const std::string& id) {
+    ExecutionRow e;
+    e.id = id;
+    e.trace_id = "t";
+    e.contract = "c.yaml";
+    e.model = "M";
+    e.task = "do it";
+    e.input_json = R"({"a":1})";
+    e.provider = "replay";
+    e.max_attempts = 3;
+    return e;
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<Journal> journal_;
+};
+
+TEST_F(JournalTest, RecordsExecutionAttemptsAndStagesInOrder) {
+  ASSERT_TRUE(journal_->create_execution(row("abc123")).ok());
+  ASSERT_TRUE(journal_->set_state("abc123", State::RUNNING).ok());
+  ASSERT_TRUE(journal_->start_attempt("abc123", 1).ok());
+  ASSERT_TRUE(journal_->add_stage("abc123", {1, "generate", true, 12, {{"chars", 40}}, ""}).ok());
+  ASSERT_TRUE(journal_->add_stage("abc123", {1, "validate", false, 3, {{"errors", 1}}, ""}).ok());
+  ASSERT_TRUE(journal_->finish_attempt("abc123", {1, "", 20, "validate", "code", "text", "fb"}).ok());
+
+  auto e = journal_->get("abc123");
+  ASSERT_TRUE(e.ok());
+  ASSERT_TRUE(e->has_value());
+  EXPECT_EQ((*e)->state, "RUNNING");
+  EXPECT_EQ((*e)->attempts, 1);
+
+  auto stages = journal_->stages("abc123");
+  ASSERT_TRUE(stages.ok());
+  ASSERT_EQ(stages->size(), 2u);
+  EXPECT_EQ((*stages)[0].stage, "generate");
+  EXPECT_EQ((*stages)[1].detail["errors"], 1);
+  EXPECT_FALSE((*stages)[1].ok);
+
+  auto attempts = journal_->attempts("abc123");
+  ASSERT_TRUE(attempts.ok());
+  ASSERT_EQ(attempts->size(), 1u);
+  EXPECT_EQ((*attempts)[0].outcome, "validate");
+  EXPECT_EQ((*attempts)[0].feedback, "fb");
+}
+
+TEST_F(JournalTest, FinishExecutionStoresResult) {
+  ASSERT_TRUE(journal_->create_execution(row("x1")).ok());
+  auto e = row("x1");
+  e.state = "SUCCESS";
+  e.attempts = 2;
+  e.output_json = R"({"ok":true})";
+  e.tool_path = "/t/tool.nu";
+  ASSERT_TRUE(journal_->finish_execution(e).ok());
+  auto got = journal_->get("x1");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->state, "SUCCESS");
+  EXPECT_EQ(to_json(**got)["output"]["ok"], true);
+}
+
+TEST_F(JournalTest, ResolvesUniquePrefixesOnly) {
+  ASSERT_TRUE(journal_->create_execution(row("abcdef")).ok());
+  ASSERT_TRUE(journal_->create_execution(row("abcxyz")).ok());
+  auto one = journal_->resolve_id("abcd");
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(*one, "abcdef");
+  EXPECT_FALSE(journal_->resolve_id("abc").ok());
+  EXPECT_FALSE(journal_->resolve_id("zzz").ok());
+}
+
+TEST_F(JournalTest, RecentListsNewestFirstAndSurvivesReopen) {
+  ASSERT_TRUE(journal_->create_execution(row("first")).ok());
+  ASSERT_TRUE(journal_->create_execution(row("second")).ok());
+  journal_.reset();
+  auto j = Journal::open(dir_ / "journal.db");
+  ASSERT_TRUE(j.ok());
+  journal_ = std::move(j).value();
+  auto rows = journal_->recent(10);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].id, "second");
+}
+
+TEST_F(JournalTest, DuplicateIdIsAnError) {
+  ASSERT_TRUE(journal_->create_execution(row("dup")).ok());
+  EXPECT_FALSE(journal_->create_execution(row("dup")).ok());
+}
+
+}  // namespace
+}  // namespace bt::store

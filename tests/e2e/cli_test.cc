@@ -1,0 +1,124 @@
+// Black-box checks of the CLI's promises: exit codes and clear messages for
+// bad usage and bad input, never a crash.
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/bitter_process.h"
+
+namespace bt::testing {
+namespace {
+
+const std::string kContract = (source_dir() / "examples/echo/datacontract.yaml").string();
+const std::string kReplay = "replay:" + (source_dir() / "examples/echo/answers.jsonl").string();
+
+class CliE2E : public ::testing::Test {
+ protected:
+  std::vector<std::string> env() { return bitter_env(home_.path()); }
+  std::filesystem::path write(const std::string& name, const std::string& text) {
+    auto p = home_.path() / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+  TempDir home_;
+};
+
+TEST_F(CliE2E, TheEchoExampleHealsOnceWithTheReplayFile) {
+  auto r = run_bitter({"run", "examples/echo/datacontract.yaml", "--task",
+                       "@examples/echo/task.txt", "--input", "@examples/echo/input.json", "--llm",
+                       kReplay},
+                      env());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("accepted on attempt 2 of 3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"reversed\": \"dlrow olleh\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"length\": 11"), std::string::npos) << r.out;
+  // Not a terminal: log lines on stderr are JSON with the execution's context.
+  std::istringstream lines(r.err);
+  int json_lines = 0;
+  for (std::string line; std::getline(lines, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << "not JSON: " << line;
+    EXPECT_TRUE(j.contains("trace_id") && j.contains("execution_id") && j.contains("msg"));
+    if (j.contains("stage")) {
+      EXPECT_TRUE(j.contains("attempt") && j.contains("duration_ms")) << line;
+    }
+    ++json_lines;
+  }
+  EXPECT_GT(json_lines, 6);
+}
+
+TEST_F(CliE2E, MissingContractIsUsageError) {
+  auto r = run_bitter({"run", "nope.yaml", "--task", "x", "--llm", kReplay}, env());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("nope.yaml"), std::string::npos) << r.err;
+}
+
+TEST_F(CliE2E, InvalidYamlNamesTheLine) {
+  auto bad = write("bad.yaml", "models:\n  A:\n    fields: [unclosed\n");
+  auto r = run_bitter({"run", bad.string(), "--task", "x", "--llm", kReplay}, env());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("bad.yaml:"), std::string::npos) << r.err;
+}
+
+TEST_F(CliE2E, InputThatIsNotJsonIsUsageError) {
+  auto r = run_bitter({"run", kContract, "--task", "x", "--input", "{not json", "--llm", kReplay},
+                      env());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--input is not valid JSON"), std::string::npos) << r.err;
+}
+
+TEST_F(CliE2E, TwoModelsWithoutModelFlagListsThem) {
+  auto two = write("two.yaml",
+                   "dataContractSpecification: 1.1.0\nid: two\nmodels:\n  A:\n    fields:\n"
+                   "      a:\n        type: string\n  B:\n    fields:\n      b:\n        type: "
+                   "string\n");
+  auto r = run_bitter({"run", two.string(), "--task", "x", "--llm", kReplay}, env());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("A"), std::string::npos);
+  EXPECT_NE(r.err.find("B"), std::string::npos);
+  EXPECT_NE(r.err.find("--model"), std::string::npos) << r.err;
+}
+
+TEST_F(CliE2E, NoProviderConfiguredSaysHowToConfigureOne) {
+  auto r = run_bitter({"run", kContract, "--task", "x"}, env());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--llm"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("OPENAI_BASE_URL"), std::string::npos) << r.err;
+}
+
+TEST_F(CliE2E, MissingNuIsInfrastructureError) {
+  auto r = run_bitter({"run", kContract, "--task", "x", "--llm", kReplay, "--nu", "/nonexistent/nu"},
+                      {"BITTER_HOME=" + home_.path().string(), "PATH=/nonexistent"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("nu (Nushell) not found"), std::string::npos) << r.err;
+}
+
+TEST_F(CliE2E, UnknownCommandAndHelp) {
+  EXPECT_EQ(run_bitter({"frobnicate"}, env()).exit_code, 2);
+  auto help = run_bitter({"run", "--help"}, env());
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--max-attempts"), std::string::npos);
+}
+
+TEST_F(CliE2E, DoctorSaysWhereItLookedForNu) {
+  auto r = run_bitter({"doctor", "--json"}, env());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["healthy"].get<bool>());
+  EXPECT_FALSE(j["nu"]["looked"].empty());
+  EXPECT_NE(j["nu"]["version"].get<std::string>().find("0.115"), std::string::npos);
+
+  auto missing = run_bitter({"doctor", "--nu", "/nonexistent/nu"},
+                            {"BITTER_HOME=" + home_.path().string(), "PATH=/nonexistent"});
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_NE(missing.out.find("/nonexistent/nu"), std::string::npos) << missing.out;
+}
+
+TEST_F(CliE2E, ShowUnknownIdIsUsageError) {
+  auto r = run_bitter({"show", "doesnotexist"}, env());
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace bt::testing
