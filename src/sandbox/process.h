@@ -15,7 +15,7 @@ namespace bt::sandbox {
 
 struct ProcessSpec {
   std::vector<std::string> argv;  // argv[0] is an absolute path; no shell involved
-  std::string cwd;
+  std::string cwd;                // empty: inherit ours
   std::vector<std::string> env;   // the complete environment, KEY=VALUE
   std::string stdin_data;
   std::chrono::milliseconds timeout{30'000};
@@ -24,8 +24,8 @@ struct ProcessSpec {
 };
 
 struct ProcessResult {
-  int exit_code = -1;    // valid when term_signal == 0
-  int term_signal = 0;   // signal that ended the child, 0 if it exited
+  int exit_code = -1;   // valid when term_signal == 0
+  int term_signal = 0;  // signal that ended the child, 0 if it exited
   bool timed_out = false;
   bool stdout_truncated = false, stderr_truncated = false;
   std::string out, err;
@@ -33,11 +33,27 @@ struct ProcessResult {
   std::chrono::microseconds cpu{0};
   long max_rss_kb = 0;
   pid_t pid = 0;
-  // "exit 0", "exit 3", "killed by SIGSEGV", "timed out after 2000 ms"
+  std::chrono::milliseconds timeout{0};  // the limit that applied (for describe)
+  // "exit 0", "exit 3", "killed by SIGSEGV", "timed out after 2000 ms (killed)"
   std::string describe() const;
 };
 
-// Errors only when the process cannot be started (infra).
+// Errors only when the process cannot be started (infra), e.g.
+// "cannot start /x/nu: No such file or directory"; a relative argv[0] is an
+// internal error. When a capture exceeds its cap the rest is drained and
+// discarded, *_truncated is set and "\n[bitter: output truncated at N bytes]"
+// is appended to the text.
+//
+// Safe to call from several threads at once. Process-wide side effects, on
+// the first call: SIGPIPE is ignored (writes to a closed pipe or socket return
+// EPIPE instead) and the process becomes a child subreaper, so descendants a
+// tool orphans are reparented to us and killed. Consequence for the rest of
+// the program: a direct child that run_process did not start and that runs
+// in a session other than ours is taken for an escaped tool descendant and
+// killed; children that other code forks stay in our session and are safe.
 Result<ProcessResult> run_process(const ProcessSpec& spec);
+
+// "SIGSEGV", "SIGKILL", ...; "signal 77" when unknown.
+std::string signal_name(int sig);
 
 }  // namespace bt::sandbox
