@@ -1,1 +1,57 @@
-// filled in by the component's author
+// make_provider: turns "--llm SPEC" (or $BITTER_LLM, or just $OPENAI_BASE_URL)
+// into a provider. Every way this can go wrong is a usage error whose text
+// says how to fix the configuration, because it is the first thing a new user
+// sees.
+#include <cstdlib>
+#include <string>
+
+#include "llm/openai.h"
+#include "llm/provider.h"
+#include "llm/replay.h"
+
+namespace bt::llm {
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+std::string trim(std::string s) {
+  const auto* ws = " \t\r\n";
+  s.erase(s.find_last_not_of(ws) + 1);
+  s.erase(0, s.find_first_not_of(ws));
+  return s;
+}
+
+constexpr const char* kReplayPrefix = "replay:";
+
+}  // namespace
+
+Result<std::unique_ptr<Provider>> make_provider(const ProviderConfig& config) {
+  std::string spec = trim(config.spec);
+  std::string origin = "--llm";
+  if (spec.empty()) {
+    spec = trim(env("BITTER_LLM"));
+    origin = "BITTER_LLM";
+  }
+  // Someone who set OPENAI_BASE_URL (a local llama.cpp or vLLM) obviously
+  // means the openai provider; don't make them say it twice.
+  if (spec.empty() && !trim(env("OPENAI_BASE_URL")).empty()) spec = "openai";
+  if (spec.empty())
+    return usage_error(
+        "no LLM provider configured: pass --llm openai (with OPENAI_BASE_URL and BITTER_LLM_MODEL) "
+        "or --llm replay:FILE, or set BITTER_LLM");
+
+  if (spec == "openai") return make_openai_provider(config);
+  if (spec.starts_with(kReplayPrefix)) {
+    const std::string path = spec.substr(std::string_view(kReplayPrefix).size());
+    if (path.empty()) return usage_error("replay provider needs a file: " + origin + " replay:FILE");
+    return make_replay_provider(path);
+  }
+  return usage_error("unknown LLM provider '" + spec + "' (from " + origin +
+                     "): valid ones are 'openai' (an OpenAI-compatible endpoint at OPENAI_BASE_URL) "
+                     "and 'replay:FILE' (recorded answers, one JSON object per line)");
+}
+
+}  // namespace bt::llm
