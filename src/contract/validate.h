@@ -20,14 +20,22 @@ struct Violation {
   std::string location;  // contract file:line of the field, when known
 };
 
+// {"path","rule","expected","actual","location"}, all strings ("" when unknown).
 nlohmann::json to_json(const Violation& v);
-std::string to_text(const Violation& v);  // one line
+// One line, no newline: `$.data.length: required — expected present, got missing (c.yaml:14)`.
+std::string to_text(const Violation& v);
 
 struct ValidationReport {
   std::vector<Violation> violations;  // at most `cap`
   size_t omitted = 0;                 // violations past the cap
   bool ok() const { return violations.empty() && omitted == 0; }
 };
+
+// Every violation as to_text, one per line (each ending in '\n'), then
+// "... and N more\n" if some were omitted; "" when the report is ok.
+std::string to_text(const ValidationReport& report);
+// {"ok": bool, "violations": [to_json(v)...], "omitted": N}
+nlohmann::json to_json(const ValidationReport& report);
 
 // Validates one JSON document against a model with a real JSON Schema validator.
 ValidationReport validate(const Model& model, const nlohmann::json& document,
