@@ -14,6 +14,8 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libyaml-cpp-dev nlohmann-json3-dev libvalijson-dev libcurl4-openssl-dev
   libsqlite3-dev libcli11-dev libfmt-dev libgtest-dev libcpp-httplib-dev
+  libseccomp-dev
+  libre2-dev libicu-dev
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -31,7 +33,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-nu_bin() { find "$ROOT/.tools/node_modules/@nushell" -path '*/bin/nu' -type f 2>/dev/null | head -n 1; }
+nu_bin() { find "$ROOT/.tools/node_modules/@nushell" -path '*/bin/nu' -type f 2>/dev/null | head -n 1 || true; }
 NU=$(nu_bin)
 if [ -z "$NU" ] || [ "$("$NU" --version 2>/dev/null)" != "$NU_VERSION" ]; then
   say "installing nushell $NU_VERSION from npm into .tools/"
