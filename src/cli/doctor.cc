@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "sandbox/isolate.h"
 #include "sandbox/runtime.h"
 #include "store/journal.h"
 #include "util/files.h"
@@ -35,6 +36,13 @@ int doctor(const std::string& nu_flag, bool json) {
   } else {
     healthy = false;
   }
+
+  const auto sbx = sandbox::probe_sandbox();
+  report["sandbox"] = {{"usable", sbx.usable},       {"user_ns", sbx.user_ns},
+                       {"pid_ns", sbx.pid_ns},       {"net_ns", sbx.net_ns},
+                       {"mount_ns", sbx.mount_ns},   {"seccomp", sbx.seccomp},
+                       {"notes", sbx.notes}};
+  if (!sbx.usable) healthy = false;
 
   const auto data = data_dir();
   report["data_dir"] = {{"path", data.string()}};
@@ -68,6 +76,12 @@ int doctor(const std::string& nu_flag, bool json) {
                                report["nu"]["version"].get<std::string>());
     else
       std::cout << "  NOT FOUND: install it with the README's set-up command or pass --nu\n";
+    auto yn = [](bool b) { return b ? "yes" : "no"; };
+    std::cout << fmt::format("sandbox:  {} (user ns {}, pid ns {}, net ns {}, mount ns {}, "
+                             "seccomp {})\n",
+                             sbx.usable ? "isolation available" : "NOT AVAILABLE", yn(sbx.user_ns),
+                             yn(sbx.pid_ns), yn(sbx.net_ns), yn(sbx.mount_ns), yn(sbx.seccomp));
+    for (const auto& n : sbx.notes) std::cout << "  " << n << "\n";
     std::cout << fmt::format("data dir: {} ({})\n", data.string(),
                              writable ? "writable" : "NOT writable");
     std::cout << fmt::format("journal:  {} ({})\n", (data / "journal.db").string(),

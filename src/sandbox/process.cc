@@ -17,6 +17,8 @@
 #include <cstring>
 
 #include "sandbox/fd.h"
+#include "sandbox/isolate.h"
+#include "sandbox/namespaces.h"
 #include "sandbox/reaper.h"
 
 namespace bt::sandbox {
@@ -190,10 +192,87 @@ void mark_truncated(std::string& text, bool truncated, size_t cap) {
 struct Child {
   pid_t pid = 0;
   Fd stdin_fd, stdout_fd, stderr_fd;  // our ends, non-blocking
+  Fd report;                          // isolated: the init's final InitReport
 };
+
+void kill_pid(pid_t pid, const Fd& pidfd) {
+#ifdef SYS_pidfd_send_signal
+  // Through the pidfd the signal cannot reach a process that reused the pid.
+  if (pidfd.valid() && ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0) == 0)
+    return;
+#endif
+  ::kill(pid, SIGKILL);
+}
+
+// The sandboxed start: clone the init into new namespaces, write its id maps,
+// let it go, and wait until it reports the tool started or why it could not.
+Result<Child> start_isolated(const ProcessSpec& spec) {
+  auto plan = prepare_isolation(*spec.isolation);
+  if (!plan) return plan.error();
+  auto in = make_pipe(), out = make_pipe(), err = make_pipe(), report = make_pipe(),
+       sync = make_pipe();
+  for (auto* p : {&in, &out, &err, &report, &sync})
+    if (!*p) return p->error();
+  const auto argv = c_strings(spec.argv);
+  const auto envp = c_strings(spec.env);
+  const InitArgs args{&*plan,           argv.data(),       envp.data(),
+                      spec.cwd.empty() ? nullptr : spec.cwd.c_str(),
+                      in->first.get(),  out->second.get(), err->second.get(),
+                      sync->first.get(), report->second.get()};
+  Child child;
+  {
+    auto held = lock_children();
+    child.pid = clone_into(namespace_flags(true));
+    // Root without user namespaces (disabled by sysctl): the other
+    // namespaces and the uid change still isolate the tool.
+    if (child.pid < 0 && ::geteuid() == 0 && (errno == EPERM || errno == EINVAL || errno == ENOSPC)) {
+      plan->user_ns = false;
+      child.pid = clone_into(namespace_flags(false));
+    }
+    if (child.pid == 0) sandbox_init_main(args);
+    if (child.pid < 0) return infra_error("sandbox: clone into new namespaces: " + errno_text(errno));
+    register_child(held, child.pid);
+  }
+  in->first.reset();
+  out->second.reset();
+  err->second.reset();
+  report->second.reset();
+  sync->first.reset();
+  auto abandon = [&](Error e) -> Result<Child> {
+    ::kill(child.pid, SIGKILL);
+    eintr_retry([&] { return ::waitpid(child.pid, nullptr, 0); });
+    forget_child(child.pid);
+    return e;
+  };
+  if (plan->user_ns)
+    if (auto s = write_id_maps(child.pid, plan->maps); !s)
+      return abandon(infra_error("sandbox: " + s.error().message));
+  const char go = 1;
+  if (eintr_retry([&] { return ::write(sync->second.get(), &go, 1); }) != 1)
+    return abandon(infra_error("sandbox: cannot signal the init: " + errno_text(errno)));
+  InitReport r{};
+  const ssize_t got = eintr_retry([&] { return ::read(report->first.get(), &r, sizeof r); });
+  if (got != static_cast<ssize_t>(sizeof r))
+    return abandon(infra_error(fmt::format("cannot start {}: the sandbox init died during setup",
+                                           spec.argv[0])));
+  if (r.kind == InitReport::kFailed) {
+    const std::string why = r.step == kStepExec
+                                ? fmt::format("cannot start {}: {}", spec.argv[0], errno_text(r.err))
+                                : fmt::format("cannot start {}: {}", spec.argv[0],
+                                              describe_failure(*plan, r));
+    return abandon(infra_error(why));
+  }
+  child.stdin_fd = std::move(in->second);
+  child.stdout_fd = std::move(out->first);
+  child.stderr_fd = std::move(err->first);
+  child.report = std::move(report->first);
+  for (const Fd* fd : {&child.stdin_fd, &child.stdout_fd, &child.stderr_fd}) set_nonblocking(*fd);
+  return child;
+}
 
 // Forks and execs; returns once execve has succeeded or reports why not.
 Result<Child> start_child(const ProcessSpec& spec) {
+  if (spec.isolation) return start_isolated(spec);
   auto in = make_pipe(), out = make_pipe(), err = make_pipe(), report = make_pipe();
   for (auto* p : {&in, &out, &err, &report})
     if (!*p) return p->error();
@@ -243,11 +322,10 @@ Result<Child> start_child(const ProcessSpec& spec) {
 // Feeds stdin and drains both captures in one poll loop, so a child that
 // fills stdout before it reads stdin (or the reverse) keeps making progress.
 // True when the child exited, false when the deadline came first.
-bool supervise(pid_t pid, const std::string& input, Fd& stdin_fd, Capture (&caps)[2],
-               Clock::time_point deadline) {
+bool supervise(pid_t pid, const Fd& pidfd, const std::string& input, Fd& stdin_fd,
+               Capture (&caps)[2], Clock::time_point deadline) {
   size_t written = 0;
   if (input.empty()) stdin_fd.reset();  // the child sees EOF at once
-  const Fd pidfd = open_pidfd(pid);
   bool exited = true;
   for (;;) {
     if (!pidfd.valid() && exited_nowait(pid)) break;
@@ -291,10 +369,16 @@ std::string signal_name(int sig) {
   return fmt::format("signal {}", sig);
 }
 
+std::string ProcessResult::limit_description() const {
+  return limit_text(limit_hit, limits, stdout_cap);
+}
+
 std::string ProcessResult::describe() const {
   if (timed_out) return fmt::format("timed out after {} ms (killed)", timeout.count());
-  if (term_signal != 0) return "killed by " + signal_name(term_signal);
-  return fmt::format("exit {}", exit_code);
+  std::string d = term_signal != 0 ? "killed by " + signal_name(term_signal)
+                                   : fmt::format("exit {}", exit_code);
+  if (!limit_hit.empty()) d += ": " + limit_description();
+  return d;
 }
 
 Result<ProcessResult> run_process(const ProcessSpec& spec) {
@@ -309,22 +393,39 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
   auto child = start_child(spec);
   if (!child) return child.error();
   res.pid = child->pid;
+  res.isolated = spec.isolation.has_value();
+  res.stdout_cap = spec.stdout_cap;
+  if (spec.isolation) res.limits = spec.isolation->limits;
   Capture caps[2] = {
       {std::move(child->stdout_fd), &res.out, spec.stdout_cap, &res.stdout_truncated},
       {std::move(child->stderr_fd), &res.err, spec.stderr_cap, &res.stderr_truncated}};
+  const Fd pidfd = open_pidfd(res.pid);
   const bool exited =
-      supervise(res.pid, spec.stdin_data, child->stdin_fd, caps, start + spec.timeout);
+      supervise(res.pid, pidfd, spec.stdin_data, child->stdin_fd, caps, start + spec.timeout);
   res.timed_out = !exited;
 
   // The order matters: kill while the unreaped child still pins its pid and
   // process group id, reap, then hunt the orphans, then take what is left in
-  // the pipes.
-  kill_tree(res.pid, exited);
+  // the pipes. Isolated, the child is the pid namespace's init: killing it
+  // makes the kernel kill everything inside.
+  if (res.isolated)
+    kill_pid(res.pid, pidfd);
+  else
+    kill_tree(res.pid, exited);
   int status = 0;
   rusage ru{};
   eintr_retry([&] { return ::wait4(res.pid, &status, 0, &ru); });
   forget_child(res.pid);
-  kill_orphans();
+  if (res.isolated) {
+    // The init reports the tool's own status; without a report it was
+    // killed (deadline), which is what its own status says.
+    InitReport r{};
+    if (::read(child->report.get(), &r, sizeof r) == static_cast<ssize_t>(sizeof r) &&
+        r.kind == InitReport::kExited)
+      status = r.status;
+  } else {
+    kill_orphans();
+  }
   drain(caps, Clock::now() + kDrainGrace);
 
   if (WIFEXITED(status)) res.exit_code = WEXITSTATUS(status);
@@ -333,6 +434,9 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
   res.cpu = std::chrono::seconds(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
             std::chrono::microseconds(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
   res.max_rss_kb = ru.ru_maxrss;
+  RunFacts facts{res.term_signal, res.exit_code, res.timed_out, res.stdout_truncated,
+                 res.max_rss_kb, &res.err};
+  res.limit_hit = classify_limit(facts, res.isolated ? res.limits : Limits{0, 0, 0, 0, 0});
   mark_truncated(res.out, res.stdout_truncated, spec.stdout_cap);
   mark_truncated(res.err, res.stderr_truncated, spec.stderr_cap);
   return res;

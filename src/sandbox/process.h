@@ -6,9 +6,11 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sandbox/isolate.h"
 #include "util/result.h"
 
 namespace bt::sandbox {
@@ -21,6 +23,9 @@ struct ProcessSpec {
   std::chrono::milliseconds timeout{30'000};
   size_t stdout_cap = 1 << 20;
   size_t stderr_cap = 256 << 10;
+  // Set: run in the sandbox (isolate.h); cwd should be isolation->workspace.
+  // Unset: a plain child process (the --unsafe-no-sandbox path).
+  std::optional<Isolation> isolation;
 };
 
 struct ProcessResult {
@@ -34,8 +39,17 @@ struct ProcessResult {
   long max_rss_kb = 0;
   pid_t pid = 0;
   std::chrono::milliseconds timeout{0};  // the limit that applied (for describe)
-  // "exit 0", "exit 3", "killed by SIGSEGV", "timed out after 2000 ms (killed)"
+  bool isolated = false;
+  // The limit the run hit: "timeout", "cpu", "memory", "file_size", "output"
+  // or "" (see classify_limit in limits.h).
+  std::string limit_hit;
+  Limits limits;          // what applied, when isolated
+  size_t stdout_cap = 0;
+  // "exit 0", "exit 3", "killed by SIGSEGV", "timed out after 2000 ms (killed)",
+  // "killed by SIGXCPU: the tool exceeded the CPU time limit of 2 s"
   std::string describe() const;
+  // limit_text() for limit_hit; empty when no limit was hit.
+  std::string limit_description() const;
 };
 
 // Errors only when the process cannot be started (infra), e.g.

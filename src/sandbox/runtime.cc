@@ -42,6 +42,12 @@ bool consider(RuntimeLookup& lookup, const std::string& where, const fs::path& c
 }  // namespace
 
 RuntimeLookup find_nu(const std::string& flag_value) {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return find_nu(flag_value, ec ? fs::path() : self.parent_path());
+}
+
+RuntimeLookup find_nu(const std::string& flag_value, const fs::path& self_dir) {
   RuntimeLookup lookup;
   if (flag_value.empty()) {
     lookup.looked.push_back("--nu flag: not given");
@@ -58,11 +64,9 @@ RuntimeLookup find_nu(const std::string& flag_value) {
     return lookup;
   }
 
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec)
+  if (self_dir.empty())
     lookup.looked.push_back("next to bitter: unknown (cannot read /proc/self/exe)");
-  else if (consider(lookup, "next to bitter", self.parent_path() / "nu"))
+  else if (consider(lookup, "next to bitter", self_dir / "nu"))
     return lookup;
 
   const char* path = std::getenv("PATH");

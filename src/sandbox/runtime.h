@@ -25,6 +25,9 @@ struct RuntimeLookup {
 // choice (flag or $BITTER_NU) that is unusable ends the search unfound rather
 // than silently falling back to some other nu.
 RuntimeLookup find_nu(const std::string& flag_value);
+// The same, with the directory of the running executable given (a test seam:
+// a test binary may well have a real nu beside it).
+RuntimeLookup find_nu(const std::string& flag_value, const std::filesystem::path& self_dir);
 
 // The first line of `nu --version` ("0.101.0"), run with minimal_env and a 5 s
 // limit. Infra error when it cannot run or does not exit 0.

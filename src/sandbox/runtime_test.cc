@@ -107,7 +107,7 @@ TEST_F(RuntimeTest, PathSearchSkipsUnusableEntries) {
   ScopedEnv env("BITTER_NU", std::nullopt);
   ScopedEnv path("PATH", "relative/dir::" + (root_ / "missing").string() + ":" +
                              (root_ / "a").string() + ":" + (root_ / "b").string());
-  auto l = find_nu("");
+  auto l = find_nu("", root_ / "self");
   ASSERT_TRUE(l.found);
   EXPECT_EQ(*l.found, root_ / "b" / "nu");
   EXPECT_TRUE(looked_for(l, "$BITTER_NU: not set"));
@@ -122,7 +122,7 @@ TEST_F(RuntimeTest, PathSearchSkipsUnusableEntries) {
 TEST_F(RuntimeTest, NotFoundAnywhere) {
   ScopedEnv env("BITTER_NU", std::nullopt);
   ScopedEnv path("PATH", (root_ / "empty").string());
-  auto l = find_nu("");
+  auto l = find_nu("", root_ / "self");
   EXPECT_FALSE(l.found);
   EXPECT_EQ(l.looked.size(), 4u);
   EXPECT_EQ(l.looked.back(), "PATH: " + (root_ / "empty" / "nu").string() + " (missing)");

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <system_error>
+#include <vector>
 
 namespace bt::sandbox {
 namespace fs = std::filesystem;
@@ -70,6 +73,64 @@ Result<Workspace> create_workspace(const fs::path& data_dir, const std::string& 
   }
   if (auto s = make_dir(dir, false); !s) return s.error();
   return Workspace{dir};
+}
+
+namespace {
+
+long long env_number(const char* name, long long fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  char* end = nullptr;
+  const long long n = std::strtoll(v, &end, 10);
+  return *end == '\0' && n >= 0 ? n : fallback;
+}
+
+}  // namespace
+
+std::chrono::hours workspace_retention() {
+  return std::chrono::hours(env_number("BITTER_WORKSPACE_RETENTION_HOURS", 72));
+}
+
+uint64_t min_free_bytes() {
+  return static_cast<uint64_t>(env_number("BITTER_MIN_FREE_MB", 100)) << 20;
+}
+
+Status sweep_workspaces(const fs::path& data_dir, std::chrono::hours retention) {
+  const fs::path work = data_dir / "work";
+  std::error_code ec;
+  if (!fs::exists(work, ec)) return {};
+  const auto cutoff = fs::file_time_type::clock::now() - retention;
+  fs::directory_iterator it(work, ec), end;
+  if (ec) return infra_error(fmt::format("cannot list {}: {}", work.string(), ec.message()));
+  std::vector<std::string> old;
+  for (; it != end; it.increment(ec)) {
+    if (ec) break;
+    std::error_code e2;
+    if (!it->is_directory(e2) || it->is_symlink(e2)) continue;
+    const auto t = fs::last_write_time(it->path(), e2);
+    if (!e2 && t < cutoff) old.push_back(it->path().filename().string());
+  }
+  for (const auto& id : old) (void)remove_execution_workspaces(data_dir, id);
+  return {};
+}
+
+Status check_free_space(const fs::path& data_dir, uint64_t min_bytes) {
+  // The data dir may not exist yet; its nearest existing ancestor decides.
+  fs::path probe = data_dir;
+  std::error_code ec;
+  while (!probe.empty() && !fs::exists(probe, ec) && probe != probe.parent_path())
+    probe = probe.parent_path();
+  struct statvfs st {};
+  if (::statvfs(probe.c_str(), &st) != 0)
+    return infra_error(fmt::format("cannot check free space on {}: {}", probe.string(),
+                                   std::strerror(errno)));
+  const uint64_t avail = static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+  if (avail < min_bytes)
+    return infra_error(fmt::format(
+        "only {} MB free on the file system of {} (bitter needs at least {} MB for workspaces "
+        "and the journal; free space or set BITTER_MIN_FREE_MB)",
+        avail >> 20, data_dir.string(), min_bytes >> 20));
+  return {};
 }
 
 Status remove_execution_workspaces(const fs::path& data_dir, const std::string& execution_id) {
