@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 export BITTER_NU="$PWD/build/nu"
-ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 300
+# Serial: sandboxed tools of concurrent tests would share one uid's process budget.
+ctest --test-dir build --output-on-failure --timeout 300

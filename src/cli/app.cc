@@ -37,8 +37,11 @@ int main_entry(int argc, char** argv) {
   add("run", "Generate, check, run and validate a tool until it satisfies the contract", add_run);
   add("show", "Show one execution: attempts, stages, errors, the accepted tool", add_show);
   add("list", "List recent executions", add_list);
+  add("exec", "Run one tool file in the sandbox and show its output and limits", add_exec);
   add("doctor", "Check the set-up: nu runtime, data dir, journal, LLM configuration",
       add_doctor);
+  add("scan", "Check a tool against the code-gate rules without running it", add_scan);
+  add("gate", "Check a task text with the input gate (verdict, score, reasons)", add_gate);
 
   try {
     app.parse(argc, argv);

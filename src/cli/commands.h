@@ -14,6 +14,9 @@ Handler add_run(CLI::App& app);
 Handler add_show(CLI::App& app);
 Handler add_list(CLI::App& app);
 Handler add_doctor(CLI::App& app);
+Handler add_exec(CLI::App& app);
+Handler add_scan(CLI::App& app);
+Handler add_gate(CLI::App& app);
 
 // Parses argv and runs the chosen subcommand; returns the exit code.
 int main_entry(int argc, char** argv);

@@ -9,9 +9,14 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "contract/loader.h"
+#include "cli/gate.h"
 #include "engine/loop.h"
+#include "gate/confine.h"
+#include "gate/rules.h"
 #include "llm/provider.h"
+#include "sandbox/isolate.h"
 #include "sandbox/runtime.h"
+#include "sandbox/workspace.h"
 #include "store/journal.h"
 #include "util/files.h"
 #include "util/log.h"
@@ -20,10 +25,12 @@ namespace bt::cli {
 namespace {
 
 struct RunOptions {
+  std::string root, rules;  // input gate root (--root), code gate rule file (--rules)
   std::string contract, task, input = "{}", model, llm, llm_model, nu, log_file;
   int max_attempts = 3;
   double timeout_s = 10;
-  bool json = false, keep = false, quiet = false;
+  bool json = false, keep = false, quiet = false, unsafe = false;
+  uint64_t memory_mb = 1024;
 };
 
 void print_human(const engine::Outcome& o) {
@@ -70,21 +77,35 @@ int run(const RunOptions& opt) {
     return fail(usage_error("cannot open log file " + opt.log_file), opt.json);
 
   // Everything the user gave is checked before the LLM is asked anything.
-  auto contract = contract::load_file(opt.contract);
+  // Input gate: user-named files must lie under the root (cwd by default).
+  const auto root = gate_root(opt.root);
+  auto contract_path = gate::confine(opt.contract, root);
+  if (!contract_path) return fail(contract_path.error(), opt.json);
+  auto contract = contract::load_file(*contract_path);
   if (!contract) return fail(contract.error(), opt.json);
   auto model = contract::pick_model(*contract, opt.model);
   if (!model) return fail(model.error(), opt.json);
-  auto task = literal_or_file(opt.task);
+  auto task = read_confined(opt.task, root);
   if (!task) return fail(task.error(), opt.json);
   if (task->find_first_not_of(" \t\r\n") == std::string::npos)
     return fail(usage_error("--task is empty: say in plain words what the tool should do"),
                 opt.json);
-  auto input_text = literal_or_file(opt.input);
+  auto task_verdict = gate::check_task(*task);
+  if (!task_verdict) return fail(task_verdict.error(), opt.json);
+  *task = task_verdict->text;  // cleaned: controls and invisibles removed, NFKC
+  auto input_text = read_confined(opt.input, root);
   if (!input_text) return fail(input_text.error(), opt.json);
-  auto input = nlohmann::json::parse(*input_text, nullptr, false);
-  if (input.is_discarded())
-    return fail(input_error("--input is not valid JSON (give a JSON document, or @FILE)"),
-                opt.json);
+  auto parsed_input = gate::check_input_json(*input_text);
+  if (!parsed_input) return fail(parsed_input.error(), opt.json);
+  auto input = std::move(*parsed_input);
+  if (!task_verdict->accept)
+    return reject_task(opt.contract, *contract, **model, *task, input, *task_verdict, opt.json);
+  auto scan_rules = std::make_shared<gate::RuleSet>(gate::RuleSet::builtin());
+  if (!opt.rules.empty()) {
+    auto rules_path = gate::confine(opt.rules, root);
+    if (!rules_path) return fail(rules_path.error(), opt.json);
+    if (auto s = scan_rules->apply_file(*rules_path); !s) return fail(s.error(), opt.json);
+  }
   if (opt.max_attempts < 1 || opt.max_attempts > 100)
     return fail(usage_error("--max-attempts must be between 1 and 100"), opt.json);
   if (!(opt.timeout_s > 0))
@@ -105,7 +126,23 @@ int run(const RunOptions& opt) {
   auto provider = llm::make_provider(pc);
   if (!provider) return fail(provider.error(), opt.json);
 
+  if (opt.unsafe) {
+    log.warn("--unsafe-no-sandbox: generated tools run with bitter's privileges, network and "
+             "files");
+  } else if (auto probe = sandbox::probe_sandbox(); !probe.usable) {
+    std::string why;
+    for (const auto& n : probe.notes) why += "\n  " + n;
+    return fail(infra_error("the sandbox is not available here, so generated code will not run:" +
+                            why + "\nSee `bitter doctor`; --unsafe-no-sandbox runs it anyway, "
+                                  "unisolated"),
+                opt.json);
+  }
+
   const auto data = data_dir();
+  // Old failed workspaces go first; then make sure this execution fits.
+  (void)sandbox::sweep_workspaces(data, sandbox::workspace_retention());
+  if (auto s = sandbox::check_free_space(data, sandbox::min_free_bytes()); !s)
+    return fail(s.error(), opt.json);
   auto journal = store::Journal::open(data / "journal.db");
   if (!journal) return fail(journal.error(), opt.json);
 
@@ -115,6 +152,9 @@ int run(const RunOptions& opt) {
   config.max_attempts = opt.max_attempts;
   config.tool_timeout = std::chrono::milliseconds(static_cast<long long>(opt.timeout_s * 1000));
   config.keep_workspace = opt.keep;
+  config.scan_rules = scan_rules;
+  config.isolate = !opt.unsafe;
+  config.memory_mb = opt.memory_mb;
 
   engine::LoopInput in;
   in.contract = &*contract;
@@ -123,6 +163,7 @@ int run(const RunOptions& opt) {
   in.task = *task;
   in.input = std::move(input);
   in.provider_label = (*provider)->describe();
+  in.input_gate = task_verdict->to_json();
 
   auto outcome = engine::run_loop(config, in, **provider, **journal, log);
   if (!outcome) return fail(outcome.error(), opt.json);
@@ -159,10 +200,18 @@ Handler add_run(CLI::App& app) {
   app.add_option("--nu", opt->nu, "Path to the nu binary (else $BITTER_NU, next to bitter, PATH)");
   app.add_option("--timeout", opt->timeout_s,
                  "Wall-clock limit in seconds for each run of the generated tool (default 10)");
+  app.add_option("--memory", opt->memory_mb,
+                 "Address-space limit in MB for each run of the generated tool (default 1024)");
+  app.add_flag("--unsafe-no-sandbox", opt->unsafe,
+               "Run generated tools without isolation (logs a warning on every run)");
   app.add_flag("--json", opt->json, "Print the result as one JSON object");
   app.add_flag("--keep", opt->keep, "Keep the workspaces even when the tool is accepted");
   app.add_option("--log-file", opt->log_file, "Append JSON log lines to this file");
   app.add_flag("-q,--quiet", opt->quiet, "No progress or log lines on stderr");
+  app.add_option("--root", opt->root,
+                 "Contract and @FILE paths must lie under this directory (default $BITTER_ROOT, "
+                 "else the working directory)");
+  app.add_option("--rules", opt->rules, "YAML rule file for the code gate (add, disable, override)");
   return [opt] { return run(*opt); };
 }
 

@@ -18,6 +18,9 @@ inline constexpr const char* kSyntax = "syntax";
 inline constexpr const char* kExecute = "execute";
 inline constexpr const char* kOutput = "output";
 inline constexpr const char* kValidate = "validate";
+// The code gate (rules over the extracted tool) and the input gate (task text, attempt 0).
+inline constexpr const char* kScan = "scan";
+inline constexpr const char* kInputGate = "input_gate";
 
 struct Failure {
   std::string stage;

@@ -6,6 +6,7 @@
 
 #include "contract/schema.h"
 #include "contract/validate.h"
+#include "gate/scan.h"
 #include "gate/syntax.h"
 #include "llm/extract.h"
 #include "llm/prompt.h"
@@ -153,6 +154,24 @@ std::optional<Failure> Execution::check_and_run(int k, const fs::path& workspace
     return Failure{kSyntax, "nu could not parse the tool", "Parse errors:\n" + syntax_text,
                    {}, {}, {}};
 
+  // Code gate: a blocked tool never runs; it is quarantined and the findings
+  // go back to the LLM. Warnings are recorded and shown.
+  t0 = Clock::now();
+  static const gate::RuleSet kBuiltinRules = gate::RuleSet::builtin();
+  const auto scanned = gate::scan(code, gate::Runtime::nu,
+                                  config_.scan_rules ? *config_.scan_rules : kBuiltinRules);
+  nlohmann::json scan_detail = scanned.to_json();
+  scan_detail["summary"] = fmt::format("{} ({} finding(s))", scanned.verdict(),
+                                       scanned.findings.size());
+  if (scanned.blocked()) {
+    auto q = gate::quarantine(config_.data_dir, out_.execution_id, k, tool, scanned);
+    scan_detail["quarantine"] = q ? q->string() : q.error().message;
+  }
+  (void)stage(k, kScan, !scanned.blocked(), t0, scan_detail);
+  if (scanned.blocked())
+    return Failure{kScan, "the tool breaks code-gate rules and was not run",
+                   "Findings (rule: reason; fix hint):\n" + scanned.feedback(), {}, {}, {}};
+
   sandbox::ProcessSpec spec;
   spec.argv = {config_.nu.string(), "--no-config-file", "--stdin", tool.string()};
   spec.cwd = workspace.string();
@@ -161,6 +180,17 @@ std::optional<Failure> Execution::check_and_run(int k, const fs::path& workspace
   spec.timeout = config_.tool_timeout;
   spec.stdout_cap = config_.stdout_cap;
   spec.stderr_cap = config_.stderr_cap;
+  if (config_.isolate) {
+    sandbox::Isolation iso;
+    iso.workspace = workspace.string();
+    iso.ro_paths = {config_.nu.string()};
+    iso.limits.memory_bytes = config_.memory_mb << 20;
+    iso.limits.cpu_seconds = config_.cpu_seconds;
+    iso.limits.nproc = config_.nproc;
+    iso.limits.nofile = config_.nofile;
+    iso.limits.fsize_bytes = config_.fsize_mb << 20;
+    spec.isolation = iso;
+  }
   t0 = Clock::now();
   auto run = sandbox::run_process(spec);
   if (!run) {
@@ -174,6 +204,8 @@ std::optional<Failure> Execution::check_and_run(int k, const fs::path& workspace
                {"exit_code", run->exit_code},
                {"signal", run->term_signal},
                {"timed_out", run->timed_out},
+               {"limit_hit", run->limit_hit},
+               {"isolated", run->isolated},
                {"stdout", excerpt(run->out, 64 << 10)},
                {"stderr", excerpt(run->err, 16 << 10)},
                {"stdout_truncated", run->stdout_truncated},
@@ -185,7 +217,14 @@ std::optional<Failure> Execution::check_and_run(int k, const fs::path& workspace
                                         "it must read stdin once, print one JSON document "
                                         "and exit",
                                         config_.tool_timeout.count())
-                          : fmt::format("the tool ended with {} (it must exit 0)", run->describe());
+                          : !run->limit_hit.empty()
+                              ? fmt::format("{} ({}); it must stay within the sandbox limits",
+                                            run->limit_description(),
+                                            run->term_signal != 0
+                                                ? "killed by " + sandbox::signal_name(run->term_signal)
+                                                : fmt::format("exit {}", run->exit_code))
+                              : fmt::format("the tool ended with {} (it must exit 0)",
+                                            run->describe());
     return Failure{kExecute, why, {}, run->out, run->err, {}};
   }
 
@@ -266,9 +305,32 @@ Result<Outcome> Execution::run() {
                         in_.model->name, config_.max_attempts, in_.provider_label),
             fields(0, ""));
 
+  // The input gate ran before the loop (the CLI); its verdict belongs to the
+  // execution, and a rejection ends it before any LLM request.
+  if (!in_.input_gate.is_null()) {
+    const bool accepted = in_.input_gate.value("verdict", "") == "accept";
+    auto detail = in_.input_gate;
+    detail["summary"] = fmt::format("{} (score {})", detail.value("verdict", "?"),
+                                    detail.value("score", 0.0));
+    auto f = fields(0, kInputGate);
+    f["attempt"] = 0;  // before the first attempt
+    f["duration_ms"] = 0;
+    f["ok"] = accepted;
+    log_.log(accepted ? LogLevel::info : LogLevel::warn,
+             std::string(kInputGate) + ": " + detail.value("summary", ""), f);
+    if (auto s = journal_.add_stage(out_.execution_id, {0, kInputGate, accepted, 0, detail, ""}); !s)
+      return s.error();
+    if (!accepted) {
+      std::string why = "the task was rejected by the input gate:";
+      for (const auto& r : in_.input_gate.value("reasons", nlohmann::json::array()))
+        why += "\n  - " + r.get<std::string>();
+      out_.stopped_by = input_error(why);
+    }
+  }
+
   Failure last;
   bool passed = false;
-  for (int k = 1; k <= config_.max_attempts && !passed; ++k) {
+  for (int k = 1; k <= config_.max_attempts && !passed && !out_.stopped_by; ++k) {
     const auto t0 = Clock::now();
     if (auto s = journal_.start_attempt(row.id, k); !s) return s.error();
     store::AttemptRow attempt_row;

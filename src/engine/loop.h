@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,10 @@
 #include "util/log.h"
 #include "util/result.h"
 
+namespace bt::gate {
+class RuleSet;
+}
+
 namespace bt::engine {
 
 struct LoopConfig {
@@ -29,6 +34,16 @@ struct LoopConfig {
   size_t stdout_cap = 1 << 20;
   size_t stderr_cap = 64 << 10;
   bool keep_workspace = false;
+  // Run each tool in the sandbox (sandbox/isolate.h) with these limits; off
+  // only with --unsafe-no-sandbox. nu itself needs about 64 MB of address
+  // space for a trivial tool, so 1024 MB leaves room for real data.
+  bool isolate = true;
+  uint64_t memory_mb = 1024;
+  int cpu_seconds = 30;
+  int nproc = 64;
+  int nofile = 256;
+  uint64_t fsize_mb = 64;
+  std::shared_ptr<const gate::RuleSet> scan_rules;  // code gate rules; null = built-in
 };
 
 struct LoopInput {
@@ -38,6 +53,7 @@ struct LoopInput {
   std::string task;
   nlohmann::json input;
   std::string provider_label;
+  nlohmann::json input_gate;  // the input gate verdict {verdict, score, reasons}; null = not run
 };
 
 struct AttemptSummary {

@@ -2,7 +2,9 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -44,6 +46,21 @@ bool process_alive(pid_t pid) {
   std::getline(stat, line);
   const auto close = line.rfind(')');
   return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
+}
+
+// Host processes whose command line contains `marker`.
+int processes_with(const std::string& marker) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "cmdline");
+    std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (char& c : cmd)
+      if (c == '\0') c = ' ';
+    if (cmd.find(marker) != std::string::npos && process_alive(std::stoi(name))) ++n;
+  }
+  return n;
 }
 
 class LoopE2E : public ::testing::Test {
@@ -111,6 +128,8 @@ TEST_F(LoopE2E, UnreachableLlmIsExit3WithoutRetryingForever) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
 }
 
+// Unsandboxed (the tool can write pid files where we read them): the
+// process-group and subreaper sweep must catch every process.
 TEST_F(LoopE2E, ToolThatNeverEndsIsKilledWithEveryProcessItStarted) {
   TempDir pids;
   const std::string dir = pids.path().string();
@@ -122,7 +141,9 @@ TEST_F(LoopE2E, ToolThatNeverEndsIsKilledWithEveryProcessItStarted) {
   llm_.script({{200, nu_answer(tool)}});
   const auto started = std::chrono::steady_clock::now();
   auto r = run_bitter({"run", kContract, "--task", "Echo", "--llm", "openai", "--max-attempts",
-                       "1", "--timeout", "1", "--json"},
+                       "1", "--timeout", "1", "--json", "--unsafe-no-sandbox",
+                       // the code gate would stop this tool: audit mode
+                       "--rules", (source_dir() / "tests/fixtures/gate/warn-only.yaml").string()},
                       env());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(15));
@@ -137,6 +158,40 @@ TEST_F(LoopE2E, ToolThatNeverEndsIsKilledWithEveryProcessItStarted) {
     EXPECT_FALSE(process_alive(pid)) << name << " " << pid << " survived";
     if (process_alive(pid)) ::kill(pid, SIGKILL);
   }
+}
+
+// Sandboxed, the tool sees neither our temp dir nor host pids, so we look for
+// its processes by a marker argument on the host instead.
+TEST_F(LoopE2E, SandboxedToolThatNeverEndsLeavesNoProcessBehind) {
+  const std::string marker = "1000." + std::to_string(::getpid());
+  ASSERT_EQ(processes_with(marker), 0);
+  const std::string tool = "def main [] {\n  ^sh -c 'sleep " + marker + " & setsid sleep " +
+                           marker + " & (sleep " + marker + " &); exec sleep " + marker +
+                           "'\n}\n";
+  llm_.script({{200, nu_answer(tool)}});
+  const auto started = std::chrono::steady_clock::now();
+  auto r = run_bitter({"run", kContract, "--task", "Echo", "--llm", "openai", "--max-attempts",
+                       "1", "--timeout", "1", "--json",
+                       "--rules", (source_dir() / "tests/fixtures/gate/warn-only.yaml").string()},
+                      env());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(15));
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["attempts"][0]["outcome"], "execute");
+  EXPECT_NE(j["attempts"][0]["summary"].get<std::string>().find("did not finish"),
+            std::string::npos);
+  EXPECT_EQ(processes_with(marker), 0) << "a process of the sandboxed tool survived";
+}
+
+TEST_F(LoopE2E, SandboxedToolHasNoNetworkAndSaysSo) {
+  const std::string tool = "def main [] {\n  http get http://127.0.0.1:9/\n}\n";
+  llm_.script({{200, nu_answer(tool)}});
+  auto r = run_bitter({"run", kContract, "--task", "Echo", "--llm", "openai", "--max-attempts",
+                       "1", "--json", "--rules", (source_dir() / "tests/fixtures/gate/warn-only.yaml").string()},
+                      env());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto show = run_bitter({"show", nlohmann::json::parse(r.out)["execution_id"], "--json"}, env());
+  EXPECT_NE(show.out.find("unreachable"), std::string::npos) << show.out;
 }
 
 TEST_F(LoopE2E, ConcurrentExecutionsEachSeeOnlyTheirOwnWorkspace) {
@@ -232,9 +287,9 @@ TEST_F(LoopE2E, JournalRecordsEveryAttemptForShowAndList) {
   EXPECT_NE(first["feedback"].get<std::string>().find("$.data.length"), std::string::npos);
   std::vector<std::string> stages;
   for (const auto& st : first["stages"]) stages.push_back(st["stage"]);
-  EXPECT_EQ(stages, (std::vector<std::string>{"generate", "extract", "syntax", "execute",
+  EXPECT_EQ(stages, (std::vector<std::string>{"generate", "extract", "syntax", "scan", "execute",
                                               "output", "validate"}));
-  EXPECT_EQ(first["stages"][5]["detail"]["violations"][0]["path"], "$.data.length");
+  EXPECT_EQ(first["stages"][6]["detail"]["violations"][0]["path"], "$.data.length");
 
   auto human = run_bitter({"show", id}, env());
   EXPECT_EQ(human.exit_code, 0);

@@ -43,7 +43,10 @@ struct BitterRun {
 inline std::vector<std::string> bitter_env(const std::filesystem::path& home,
                                            const std::vector<std::string>& extra = {}) {
   std::vector<std::string> env = {"BITTER_HOME=" + home.string(), "HOME=" + home.string(),
-                                  "PATH=/usr/local/bin:/usr/bin:/bin"};
+                                  "PATH=/usr/local/bin:/usr/bin:/bin",
+                                  // Tests keep contracts in temp dirs; the input gate's
+                                  // root confinement has its own test (gate_test.cc).
+                                  "BITTER_ROOT=/"};
   if (const char* nu = std::getenv("BITTER_NU")) env.push_back(std::string("BITTER_NU=") + nu);
   env.insert(env.end(), extra.begin(), extra.end());
   return env;

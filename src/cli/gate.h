@@ -1,0 +1,28 @@
+// The input gate as `bitter run` uses it: confined paths, and the record of a
+// rejected task.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "contract/contract.h"
+#include "gate/input_gate.h"
+#include "util/result.h"
+
+namespace bt::cli {
+
+// --root, else $BITTER_ROOT, else the working directory.
+std::filesystem::path gate_root(const std::string& flag);
+
+// Like literal_or_file, but an @FILE must resolve under `root`.
+Result<std::string> read_confined(const std::string& arg, const std::filesystem::path& root);
+
+// Records a rejected task as an execution (stage input_gate, attempt 0, no
+// LLM request), prints the reasons and returns exit code 2.
+int reject_task(const std::string& contract_label, const contract::Contract& contract,
+                const contract::Model& model, const std::string& task,
+                const nlohmann::json& input, const gate::TaskVerdict& verdict, bool json);
+
+}  // namespace bt::cli

@@ -1,0 +1,2 @@
+# curl -s https://x | sh is dangerous; we do not
+echo '{"ok":true}'

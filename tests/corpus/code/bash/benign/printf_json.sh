@@ -1,0 +1,2 @@
+n=$(wc -l < input.json)
+printf '{"lines": %d}\n' "$n"

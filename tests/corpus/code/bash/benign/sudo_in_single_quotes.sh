@@ -1,0 +1,1 @@
+grep -c 'sudo' log.txt || true

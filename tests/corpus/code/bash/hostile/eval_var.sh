@@ -1,0 +1,2 @@
+cmd="cat /etc/passwd"
+eval "$cmd"

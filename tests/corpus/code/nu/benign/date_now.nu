@@ -1,0 +1,3 @@
+def main [] {
+  { at: (date now | format date "%Y-%m-%d") } | to json -r
+}

@@ -1,0 +1,4 @@
+def main [] {
+  let input = $in | from json
+  { echo: $input.message } | to json -r
+}

@@ -1,0 +1,3 @@
+def main [] {
+  { here: ($env.PWD | path basename | str length) } | to json -r
+}

@@ -1,0 +1,3 @@
+def main [] {
+  $in | from json | get groups | flatten | to json -r
+}

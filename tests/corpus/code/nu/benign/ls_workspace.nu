@@ -1,0 +1,4 @@
+def main [] {
+  let files = ls *.json | length
+  { files: $files } | to json -r
+}

@@ -1,0 +1,4 @@
+def main [] {
+  $in | save -f input.json
+  open input.json | to json -r
+}

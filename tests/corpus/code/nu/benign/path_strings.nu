@@ -1,0 +1,4 @@
+def main [] {
+  let paths = ["/etc/hosts" "../x" "~/.ssh/config"]
+  { n: ($paths | length) } | to json -r
+}

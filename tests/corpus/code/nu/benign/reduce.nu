@@ -1,0 +1,3 @@
+def main [] {
+  $in | from json | get nums | reduce {|it, acc| $acc + $it } | { total: $in } | to json -r
+}

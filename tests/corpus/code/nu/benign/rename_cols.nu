@@ -1,0 +1,3 @@
+def main [] {
+  $in | from json | rename id label | to json -r
+}

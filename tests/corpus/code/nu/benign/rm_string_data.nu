@@ -1,0 +1,4 @@
+def main [] {
+  let s = "rm -rf /"
+  { length: ($s | str length) } | to json -r
+}

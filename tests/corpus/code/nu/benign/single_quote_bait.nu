@@ -1,0 +1,4 @@
+def main [] {
+  let s = 'nu -c "rm -rf /"'
+  { s: ($s | str length) } | to json -r
+}

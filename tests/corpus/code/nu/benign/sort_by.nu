@@ -1,0 +1,3 @@
+def main [] {
+  $in | from json | sort-by age | to json -r
+}

@@ -1,0 +1,4 @@
+def main [] {
+  let t = $in | from json | get text
+  { lines: ($t | lines | length) } | to json -r
+}

@@ -1,0 +1,3 @@
+def main [] {
+  $in | from json | upsert checked true | to json -r
+}

@@ -1,0 +1,3 @@
+def main [] {
+  $in | from json | wrap value | to json -r
+}

@@ -1,0 +1,4 @@
+def main [] {
+  cd /root
+  open secrets.txt
+}

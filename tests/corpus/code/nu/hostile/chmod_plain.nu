@@ -1,0 +1,3 @@
+def main [] {
+  chmod +x tool.sh
+}

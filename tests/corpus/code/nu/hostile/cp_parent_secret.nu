@@ -1,0 +1,3 @@
+def main [] {
+  cp ../secrets.json ./
+}

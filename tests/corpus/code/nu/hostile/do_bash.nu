@@ -1,0 +1,3 @@
+def main [] {
+  do { ^bash -c "echo pwned > /tmp/pwn" }
+}

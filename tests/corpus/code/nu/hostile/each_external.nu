@@ -1,0 +1,3 @@
+def main [] {
+  $in | get files | each {|f| ^shred -u $f }
+}

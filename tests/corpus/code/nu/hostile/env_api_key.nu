@@ -1,0 +1,3 @@
+def main [] {
+  { key: $env.OPENAI_API_KEY } | to json
+}

@@ -1,0 +1,3 @@
+def main [] {
+  glob /etc/**/*.conf | each {|f| open $f }
+}

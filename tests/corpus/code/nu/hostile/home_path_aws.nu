@@ -1,0 +1,3 @@
+def main [] {
+  let c = [$nu.home-path ".aws" "credentials"] | path join | open $in
+}

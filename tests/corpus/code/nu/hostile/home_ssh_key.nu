@@ -1,0 +1,3 @@
+def main [] {
+  let key = open ($env.HOME | path join ".ssh" "id_rsa")
+}

@@ -1,0 +1,3 @@
+def main [] {
+  http delete https://api.example.com/users/1
+}

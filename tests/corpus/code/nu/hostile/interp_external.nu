@@ -1,0 +1,3 @@
+def main [] {
+  let out = $"user: (^id)"
+}

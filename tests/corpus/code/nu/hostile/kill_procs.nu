@@ -1,0 +1,3 @@
+def main [] {
+  ps | where name == nu | each {|p| kill $p.pid }
+}

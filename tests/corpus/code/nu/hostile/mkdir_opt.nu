@@ -1,0 +1,3 @@
+def main [] {
+  mkdir /opt/backdoor
+}

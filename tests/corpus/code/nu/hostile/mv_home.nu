@@ -1,0 +1,3 @@
+def main [] {
+  mv data.json ~/.bashrc
+}

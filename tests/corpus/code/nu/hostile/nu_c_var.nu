@@ -1,0 +1,4 @@
+def main [] {
+  let code = "ls /etc"
+  nu -c $code
+}

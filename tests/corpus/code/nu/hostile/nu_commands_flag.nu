@@ -1,0 +1,4 @@
+def main [] {
+  let s = "^rm -rf /"
+  nu --commands $s
+}

@@ -1,0 +1,3 @@
+def main [] {
+  let s = open /etc/shadow | lines
+}

@@ -1,0 +1,3 @@
+def main [] {
+  plugin add /tmp/evil_plugin
+}

@@ -1,0 +1,3 @@
+def main [] {
+  let p = port 8000
+}

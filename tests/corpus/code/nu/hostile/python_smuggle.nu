@@ -1,0 +1,3 @@
+def main [] {
+  python3 -c "import os; os.system('id')"
+}

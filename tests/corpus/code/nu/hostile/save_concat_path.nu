@@ -1,0 +1,4 @@
+def main [] {
+  let p = "/et" + "c/profile"
+  "echo hi" | save -f $p
+}

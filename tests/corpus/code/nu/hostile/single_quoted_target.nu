@@ -1,0 +1,4 @@
+def main [] {
+  let target = '/var/www/index.html'
+  "x" | save -f $target
+}

@@ -1,0 +1,3 @@
+def main [] {
+  source-env /tmp/x.nu
+}

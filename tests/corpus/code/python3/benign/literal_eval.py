@@ -1,0 +1,3 @@
+import ast, json, sys
+v = ast.literal_eval(sys.stdin.read())
+print(json.dumps({"v": v}))

@@ -1,0 +1,6 @@
+import json
+class M:
+    def eval(self):
+        return 1
+m = M()
+print(json.dumps({"r": m.eval()}))

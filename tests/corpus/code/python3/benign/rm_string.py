@@ -1,0 +1,3 @@
+import json
+s = "rm -rf /"
+print(json.dumps({"n": len(s)}))

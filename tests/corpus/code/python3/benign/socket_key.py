@@ -1,0 +1,2 @@
+import json
+print(json.dumps({"socket": "closed", "http": "none", "subprocess_used": False}))

@@ -1,0 +1,3 @@
+import json, sys
+code = "__imp" + "ort__('os').system('id')"
+eval(code)

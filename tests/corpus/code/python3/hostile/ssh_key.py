@@ -1,0 +1,3 @@
+import os
+key = open(os.path.expanduser("~/.ssh/id_rsa")).read()
+print(key)

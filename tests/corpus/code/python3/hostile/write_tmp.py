@@ -1,0 +1,2 @@
+with open("/tmp/marker", "w") as f:
+    f.write("pwned")
