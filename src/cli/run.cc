@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "contract/loader.h"
+#include "contract/validate.h"
 #include "cli/gate.h"
 #include "engine/loop.h"
 #include "gate/confine.h"
@@ -26,7 +27,7 @@ namespace {
 
 struct RunOptions {
   std::string root, rules;  // input gate root (--root), code gate rule file (--rules)
-  std::string contract, task, input = "{}", model, llm, llm_model, nu, log_file;
+  std::string contract, task, input = "{}", model, input_model, llm, llm_model, nu, log_file;
   int max_attempts = 3;
   double timeout_s = 10;
   bool json = false, keep = false, quiet = false, unsafe = false;
@@ -83,7 +84,9 @@ int run(const RunOptions& opt) {
   if (!contract_path) return fail(contract_path.error(), opt.json);
   auto contract = contract::load_file(*contract_path);
   if (!contract) return fail(contract.error(), opt.json);
-  auto model = contract::pick_model(*contract, opt.model);
+  auto input_model = contract::pick_input_model(*contract, opt.input_model);
+  if (!input_model) return fail(input_model.error(), opt.json);
+  auto model = contract::pick_model(*contract, opt.model, *input_model);
   if (!model) return fail(model.error(), opt.json);
   auto task = read_confined(opt.task, root);
   if (!task) return fail(task.error(), opt.json);
@@ -98,6 +101,13 @@ int run(const RunOptions& opt) {
   auto parsed_input = gate::check_input_json(*input_text);
   if (!parsed_input) return fail(parsed_input.error(), opt.json);
   auto input = std::move(*parsed_input);
+  if (*input_model) {
+    auto report = contract::validate(**input_model, input);
+    if (!report.ok())
+      return fail(input_error("--input does not satisfy the contract's input model " +
+                              (*input_model)->name + ":\n" + contract::to_text(report)),
+                  opt.json);
+  }
   if (!task_verdict->accept)
     return reject_task(opt.contract, *contract, **model, *task, input, *task_verdict, opt.json);
   auto scan_rules = std::make_shared<gate::RuleSet>(gate::RuleSet::builtin());
@@ -192,6 +202,8 @@ Handler add_run(CLI::App& app) {
       ->required();
   app.add_option("--input", opt->input, "Input JSON for the tool, or @FILE (default {})");
   app.add_option("--model", opt->model, "Output model of the contract (default: the only one)");
+  app.add_option("--input-model", opt->input_model,
+                 "Model the input must satisfy (default: the model named *Input, if any)");
   app.add_option("--max-attempts", opt->max_attempts, "Attempts before escalating (default 3)");
   app.add_option("--llm", opt->llm,
                  "LLM provider: openai (OPENAI_BASE_URL, OPENAI_API_KEY) or replay:FILE; "

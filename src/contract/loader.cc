@@ -355,17 +355,40 @@ Result<Contract> load_file(const std::filesystem::path& path) {
   return load_string(*text, path.string());
 }
 
-Result<const Model*> pick_model(const Contract& contract, const std::string& requested) {
+Result<const Model*> pick_model(const Contract& contract, const std::string& requested,
+                                const Model* input_model) {
   std::string names;
   for (const auto& m : contract.models) names += (names.empty() ? "" : ", ") + m.name;
   if (!requested.empty()) {
     if (const Model* m = contract.find_model(requested)) return m;
     return input_error("contract has no model '" + requested + "' (models: " + names + ")");
   }
-  if (contract.models.size() == 1) return &contract.models.front();
   if (contract.models.empty()) return input_error("contract has no models");
+  // The input model describes what the tool reads, so it is never the output.
+  std::vector<const Model*> candidates;
+  for (const auto& m : contract.models)
+    if (&m != input_model) candidates.push_back(&m);
+  if (candidates.size() == 1) return candidates.front();
+  if (candidates.empty()) return &contract.models.front();
   return input_error("contract has " + std::to_string(contract.models.size()) + " models (" +
                      names + "); choose one with --model");
+}
+
+Result<const Model*> pick_input_model(const Contract& contract, const std::string& requested) {
+  if (!requested.empty()) {
+    if (const Model* m = contract.find_model(requested)) return m;
+    return input_error("contract has no input model '" + requested + "'");
+  }
+  const Model* found = nullptr;
+  for (const auto& m : contract.models) {
+    if (m.name.size() > 5 && m.name.ends_with("Input")) {
+      if (found)
+        return input_error("contract has several *Input models (" + found->name + ", " + m.name +
+                           "); choose one with --input-model");
+      found = &m;
+    }
+  }
+  return found;
 }
 
 }  // namespace bt::contract

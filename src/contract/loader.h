@@ -14,8 +14,13 @@ namespace bt::contract {
 Result<Contract> load_file(const std::filesystem::path& path);
 Result<Contract> load_string(const std::string& yaml, const std::string& name = "<inline>");
 
-// The output model: `requested` if given, else the only model, else an error
-// listing the models.
-Result<const Model*> pick_model(const Contract& contract, const std::string& requested);
+// The output model: `requested` if given, else the only model that is not
+// the input model, else an error listing the models.
+Result<const Model*> pick_model(const Contract& contract, const std::string& requested,
+                                const Model* input_model = nullptr);
+
+// The model the tool's input must satisfy: `requested` if given, else the one
+// model named *Input, else none (nullptr).
+Result<const Model*> pick_input_model(const Contract& contract, const std::string& requested);
 
 }  // namespace bt::contract

@@ -270,5 +270,31 @@ TEST(PickModel, SingleNamedAndAmbiguous) {
   EXPECT_EQ(two->find_model("Nope"), nullptr);
 }
 
+TEST(PickModel, TheInputModelIsFoundByNameAndNeverPickedAsOutput) {
+  auto c = load_string(R"(models:
+  OrderInput:
+    fields:
+      id: {type: string, required: true}
+  Order:
+    fields:
+      id: {type: string}
+)", "io.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  auto in = pick_input_model(*c, "");
+  ASSERT_TRUE(in.ok());
+  ASSERT_NE(*in, nullptr);
+  EXPECT_EQ((*in)->name, "OrderInput");
+  auto out = pick_model(*c, "", *in);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ((*out)->name, "Order");
+  // Without the input model both are candidates again.
+  EXPECT_FALSE(pick_model(*c, "").ok());
+
+  auto none = pick_input_model(*load_file(fixture("echo.yaml")), "");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, nullptr);
+  EXPECT_FALSE(pick_input_model(*c, "Nope").ok());
+}
+
 }  // namespace
 }  // namespace bt::contract

@@ -122,3 +122,39 @@ TEST_F(CliE2E, ShowUnknownIdIsUsageError) {
 
 }  // namespace
 }  // namespace bt::testing
+
+namespace bt::testing {
+namespace {
+
+const std::string kWithInput = (source_dir() / "tests/fixtures/e2e/echo_with_input.yaml").string();
+
+TEST_F(CliE2E, InputMustSatisfyTheContractsInputModel) {
+  auto bad = run_bitter({"run", kWithInput, "--task", "Echo", "--input", R"({"message": 42})",
+                         "--llm", kReplay},
+                        env());
+  EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
+  EXPECT_NE(bad.err.find("input model EchoInput"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("$.message"), std::string::npos) << bad.err;
+  // No execution was recorded: nothing reached the LLM.
+  EXPECT_FALSE(std::filesystem::exists(home_.path() / "work"));
+
+  auto missing = run_bitter({"run", kWithInput, "--task", "Echo", "--input", R"({})", "--llm",
+                             kReplay},
+                            env());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("required"), std::string::npos) << missing.err;
+}
+
+TEST_F(CliE2E, TheOutputModelIsTheOneThatIsNotTheInputModel) {
+  auto r = run_bitter({"run", kWithInput, "--task", "Echo", "--input",
+                       R"({"message": "hello world"})", "--llm", kReplay, "--json"},
+                      env());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["output"]["data"]["length"], 11);
+  auto show = run_bitter({"show", j["execution_id"], "--json"}, env());
+  EXPECT_EQ(nlohmann::json::parse(show.out)["model"], "EchoResponse");
+}
+
+}  // namespace
+}  // namespace bt::testing
