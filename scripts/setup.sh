@@ -46,6 +46,7 @@ fi
 
 say "building bitter in ${BUILD_DIR#$ROOT/}"
 cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD_DIR" -- -k 0
+# Build progress goes to stderr: stdout belongs to the command that follows.
+cmake --build "$BUILD_DIR" -- -k 0 >&2
 # bitter looks for nu next to itself, so build/bitter works without flags.
 ln -sfn "$NU" "$BUILD_DIR/nu"

@@ -45,7 +45,9 @@ void print_human(const engine::Outcome& o) {
                              a.duration_ms);
   if (ok) {
     std::cout << "\ntool: " << o.tool_path.string() << "\n\n" << o.code;
-    std::cout << "\noutput:\n" << o.output.dump(2) << "\n";
+    // Shown in the tool's own key order; nlohmann::json would sort the keys.
+    auto ordered = nlohmann::ordered_json::parse(o.output_text, nullptr, false);
+    std::cout << "\noutput:\n" << (ordered.is_discarded() ? o.output.dump(2) : ordered.dump(2)) << "\n";
   }
   if (!o.workspace.empty()) std::cout << "\nworkspace kept: " << o.workspace.string() << "\n";
   if (!ok) std::cout << "\ndetails: bitter show " << o.execution_id << "\n";

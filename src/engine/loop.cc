@@ -267,6 +267,7 @@ std::optional<Failure> Execution::check_and_run(int k, const fs::path& workspace
     return f;
   }
   output_ = std::move(doc);
+  out_.output_text = run->out;
   return std::nullopt;
 }
 

@@ -71,6 +71,7 @@ struct Outcome {
   std::filesystem::path tool_path;  // the accepted tool, kept under <data>/tools/<id>/
   std::string code;
   nlohmann::json output;
+  std::string output_text;  // the tool's stdout as printed (keeps its key order)
   std::string escalation;             // set when the attempts ran out
   std::optional<Error> stopped_by;    // infra/usage error that ended the loop early
   std::filesystem::path workspace;    // kept workspace (failure or --keep), else empty
