@@ -18,6 +18,8 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
+#include "util/strings.h"
+
 namespace bt::llm {
 namespace {
 
@@ -28,18 +30,6 @@ using std::chrono::milliseconds;
 // must not eat the machine's memory.
 constexpr std::size_t kMaxBody = std::size_t{64} << 20;
 constexpr std::size_t kExcerptChars = 300;
-
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
-std::string trim(std::string s) {
-  const auto* ws = " \t\r\n";
-  s.erase(s.find_last_not_of(ws) + 1);
-  s.erase(0, s.find_first_not_of(ws));
-  return s;
-}
 
 bool starts_with_nocase(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
@@ -305,13 +295,15 @@ bool parse_chat_completion(const json& body, Response& out, std::string& why) {
 }
 
 Result<std::unique_ptr<Provider>> make_openai_provider(const ProviderConfig& config) {
-  const std::string model = trim(!config.model.empty() ? config.model : env("BITTER_LLM_MODEL"));
+  const std::string model =
+      trim(!config.model.empty() ? config.model : env_or_empty("BITTER_LLM_MODEL"));
   if (model.empty())
     return usage_error(
         "no model for the openai provider: pass --llm-model or set BITTER_LLM_MODEL "
         "to a model name the endpoint serves");
 
-  std::string base = trim(!config.base_url.empty() ? config.base_url : env("OPENAI_BASE_URL"));
+  std::string base =
+      trim(!config.base_url.empty() ? config.base_url : env_or_empty("OPENAI_BASE_URL"));
   if (base.empty()) base = kDefaultOpenAiBaseUrl;
   while (!base.empty() && base.back() == '/') base.pop_back();
   if (!starts_with_nocase(base, "http://") && !starts_with_nocase(base, "https://"))
@@ -319,7 +311,8 @@ Result<std::unique_ptr<Provider>> make_openai_provider(const ProviderConfig& con
                        display_url(base) + "'");
 
   // Keys read from files often end in a newline; inside one would split the header.
-  const std::string key = trim(!config.api_key.empty() ? config.api_key : env("OPENAI_API_KEY"));
+  const std::string key =
+      trim(!config.api_key.empty() ? config.api_key : env_or_empty("OPENAI_API_KEY"));
   if (key.find_first_of("\r\n") != std::string::npos)
     return usage_error("OPENAI_API_KEY contains a line break");
 

@@ -8,21 +8,10 @@
 #include "llm/openai.h"
 #include "llm/provider.h"
 #include "llm/replay.h"
+#include "util/strings.h"
 
 namespace bt::llm {
 namespace {
-
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
-std::string trim(std::string s) {
-  const auto* ws = " \t\r\n";
-  s.erase(s.find_last_not_of(ws) + 1);
-  s.erase(0, s.find_first_not_of(ws));
-  return s;
-}
 
 constexpr const char* kReplayPrefix = "replay:";
 
@@ -32,12 +21,12 @@ Result<std::unique_ptr<Provider>> make_provider(const ProviderConfig& config) {
   std::string spec = trim(config.spec);
   std::string origin = "--llm";
   if (spec.empty()) {
-    spec = trim(env("BITTER_LLM"));
+    spec = trim(env_or_empty("BITTER_LLM"));
     origin = "BITTER_LLM";
   }
   // Someone who set OPENAI_BASE_URL (a local llama.cpp or vLLM) obviously
   // means the openai provider; don't make them say it twice.
-  if (spec.empty() && !trim(env("OPENAI_BASE_URL")).empty()) spec = "openai";
+  if (spec.empty() && !trim(env_or_empty("OPENAI_BASE_URL")).empty()) spec = "openai";
   if (spec.empty())
     return usage_error(
         "no LLM provider configured: pass --llm openai (with OPENAI_BASE_URL and BITTER_LLM_MODEL) "

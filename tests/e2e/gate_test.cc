@@ -24,12 +24,6 @@ const std::string kGoodTool = R"(def main [] {
 }
 )";
 
-std::string all_message_text(const nlohmann::json& request) {
-  std::string text;
-  for (const auto& m : request["messages"]) text += m.value("content", "") + "\n";
-  return text;
-}
-
 class GateE2E : public ::testing::Test {
  protected:
   std::vector<std::string> env() {

@@ -32,12 +32,6 @@ const std::string kGoodTool = R"(def main [] {
 }
 )";
 
-std::string all_message_text(const nlohmann::json& request) {
-  std::string text;
-  for (const auto& m : request["messages"]) text += m.value("content", "") + "\n";
-  return text;
-}
-
 bool process_alive(pid_t pid) {
   // A zombie is dead for our purposes; /proc/<pid>/stat says 'Z'.
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");

@@ -92,4 +92,11 @@ inline std::string nu_answer(const std::string& code) {
   return "Here is the tool:\n\n```nu\n" + code + "```\n";
 }
 
+// Everything the loop said to the model in one request, for searching.
+inline std::string all_message_text(const nlohmann::json& request) {
+  std::string text;
+  for (const auto& m : request["messages"]) text += m.value("content", "") + "\n";
+  return text;
+}
+
 }  // namespace bt::testing
