@@ -75,6 +75,13 @@ int show(const std::string& id_prefix, bool json, bool code) {
   std::cout << fmt::format("  llm       {}\n", e.provider);
   std::cout << fmt::format("  trace     {}\n", e.trace_id);
   if (!e.reason.empty()) std::cout << fmt::format("  reason    {}\n", e.reason);
+  // Stages before the first attempt (the input gate) belong to no attempt.
+  for (const auto& s : *stages) {
+    if (s.attempt != 0) continue;
+    std::string summary = s.detail.is_object() ? s.detail.value("summary", "") : "";
+    if (summary.empty() && s.detail.is_object()) summary = s.detail.value("verdict", "");
+    std::cout << fmt::format("  {:<9} {}\n", s.stage, one_line(summary, 90));
+  }
   for (const auto& a : *attempts) {
     std::cout << fmt::format("\nattempt {}: {} ({} ms)\n", a.attempt, a.outcome, a.duration_ms);
     for (const auto& s : *stages) {

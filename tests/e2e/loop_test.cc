@@ -288,6 +288,7 @@ TEST_F(LoopE2E, JournalRecordsEveryAttemptForShowAndList) {
   auto human = run_bitter({"show", id}, env());
   EXPECT_EQ(human.exit_code, 0);
   EXPECT_NE(human.out.find("attempt 2: passed"), std::string::npos) << human.out;
+  EXPECT_NE(human.out.find("input_gate"), std::string::npos) << human.out;
 
   auto list = run_bitter({"list", "--json"}, env());
   ASSERT_EQ(list.exit_code, 0);
