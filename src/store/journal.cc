@@ -1,5 +1,8 @@
 #include "store/journal.h"
 
+#include <chrono>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "util/log.h"
@@ -187,13 +190,26 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
   // Several `bitter` processes may share one data dir: WAL lets readers run
   // beside a writer, and the busy timeout makes writers queue, not fail.
   sqlite3_busy_timeout(db, 10'000);
-  if (auto s = j->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                       "PRAGMA foreign_keys=ON;");
-      !s)
-    return s.error();
-  if (auto s = j->exec(kSchema); !s) return s.error();
-  if (auto s = j->exec(fmt::format("PRAGMA user_version={}", kSchemaVersion)); !s)
-    return s.error();
+  // Two processes opening a new journal at once can meet in the set-up, and
+  // switching to WAL may answer SQLITE_BUSY without waiting: retry it for
+  // as long as the busy timeout would have waited.
+  const std::string setup = std::string(
+                                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                "PRAGMA foreign_keys=ON; BEGIN IMMEDIATE; ") +
+                            kSchema +
+                            fmt::format("PRAGMA user_version={}; COMMIT;", kSchemaVersion);
+  for (int tries = 0;; ++tries) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, setup.c_str(), nullptr, nullptr, &err);
+    std::string msg = err ? err : "";
+    sqlite3_free(err);
+    if (rc == SQLITE_OK) break;
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+      return infra_error("journal: " + msg);
+    if (tries >= 500) return infra_error("journal: " + msg + " (gave up after 10 s)");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   return j;
 }
 

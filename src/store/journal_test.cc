@@ -1,6 +1,11 @@
 #include "store/journal.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 
 #include <filesystem>
 
@@ -106,6 +111,32 @@ TEST_F(JournalTest, RecentListsNewestFirstAndSurvivesReopen) {
 TEST_F(JournalTest, DuplicateIdIsAnError) {
   ASSERT_TRUE(journal_->create_execution(row("dup")).ok());
   EXPECT_FALSE(journal_->create_execution(row("dup")).ok());
+}
+
+TEST_F(JournalTest, ManyProcessesOpeningANewJournalAtOnceAllSucceed) {
+  // Like several `bitter run` processes starting together on a fresh data
+  // dir: each child opens the journal and records an execution.
+  for (int round = 0; round < 5; ++round) {
+    const auto file = dir_ / ("fresh" + std::to_string(round)) / "journal.db";
+    std::vector<pid_t> children;
+    for (int i = 0; i < 8; ++i) {
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        auto j = Journal::open(file);
+        const bool ok = j.ok() && (*j)->create_execution(row("t" + std::to_string(i))).ok();
+        if (!ok && !j.ok()) std::fprintf(stderr, "%s\n", j.error().message.c_str());
+        std::_Exit(ok ? 0 : 1);
+      }
+      children.push_back(pid);
+    }
+    int failed = 0;
+    for (pid_t pid : children) {
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+    }
+    EXPECT_EQ(failed, 0) << "round " << round;
+  }
 }
 
 }  // namespace
