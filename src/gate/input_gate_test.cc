@@ -5,12 +5,14 @@
 #include <filesystem>
 
 #include "gate/confine.h"
-#include "gate/test_util.h"
+#include "support/temp_dir.h"
 #include "gate/text.h"
 #include "util/files.h"
 
 namespace bt::gate {
 namespace {
+
+using bt::testing::TempDir;
 
 namespace fs = std::filesystem;
 

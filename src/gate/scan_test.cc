@@ -4,11 +4,13 @@
 
 #include <filesystem>
 
-#include "gate/test_util.h"
+#include "support/temp_dir.h"
 #include "util/files.h"
 
 namespace bt::gate {
 namespace {
+
+using bt::testing::TempDir;
 
 ScanReport nu_scan(const std::string& code) { return scan(code, Runtime::nu, RuleSet::builtin()); }
 

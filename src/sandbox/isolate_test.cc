@@ -18,12 +18,14 @@
 #include "sandbox/fd.h"
 #include "sandbox/process.h"
 #include "sandbox/runtime.h"
+#include "support/processes.h"
 
 namespace bt::sandbox {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using bt::testing::processes_with;
 
 struct Scratch {
   fs::path dir;
@@ -83,21 +85,6 @@ TEST(Isolate, ToolIsPidOneChildInItsOwnNamespaces) {
 
 ProcessResult py(const fs::path& ws, const std::string& code) {
   return run(isolated(ws, {"/usr/bin/python3", "-I", "-c", code}));
-}
-
-// Counts host processes whose command line contains `marker`.
-int processes_with(const std::string& marker) {
-  int n = 0;
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    const std::string name = e.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(e.path() / "cmdline");
-    std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    for (char& c : cmd)
-      if (c == '\0') c = ' ';
-    if (cmd.find(marker) != std::string::npos) ++n;
-  }
-  return n;
 }
 
 std::string nu_path() {
@@ -205,15 +192,7 @@ TEST(Isolate, ForkBombIsBounded) {
       << r.err.substr(0, 500);
   // Nothing of the bomb is left on the host.
   std::this_thread::sleep_for(100ms);
-  int left = 0;
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    if (e.path().filename().string().find_first_not_of("0123456789") != std::string::npos)
-      continue;
-    std::ifstream in(e.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (cmdline.find(marker) != std::string::npos) ++left;
-  }
-  EXPECT_EQ(left, 0);
+  EXPECT_EQ(processes_with(marker), 0);
 }
 
 TEST(Isolate, MemoryLimitIsReportedAsMemory) {

@@ -7,32 +7,16 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "support/bitter_process.h"
-#include "support/fake_llm.h"
+#include "support/e2e_fixture.h"
 
 namespace bt::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kContract = (source_dir() / "examples/echo/datacontract.yaml").string();
+const std::string kContract = kEchoContract;
 
-const std::string kGoodTool = R"(def main [] {
-  let input = $in | from json
-  let m = $input.message
-  { success: true, data: { echo: $m, reversed: ($m | str reverse), length: ($m | str length), was_dry_run: false } } | to json -r
-}
-)";
-
-class GateE2E : public ::testing::Test {
- protected:
-  std::vector<std::string> env() {
-    return bitter_env(home_.path(),
-                      {"OPENAI_BASE_URL=" + llm_.base_url(), "BITTER_LLM_MODEL=fake-model"});
-  }
-  FakeLlm llm_;
-  TempDir home_;
-};
+class GateE2E : public FakeLlmTest {};
 
 TEST_F(GateE2E, BlockedToolIsQuarantinedNeverRunAndTheLoopHeals) {
   const fs::path marker = fs::temp_directory_path() /

@@ -10,13 +10,13 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "support/bitter_process.h"
-#include "support/fake_llm.h"
+#include "support/e2e_fixture.h"
+#include "support/processes.h"
 
 namespace bt::testing {
 namespace {
 
-const std::string kContract = (source_dir() / "examples/echo/datacontract.yaml").string();
+const std::string kContract = kEchoContract;
 
 // The echo tool with a realistic bug: data.length is missing.
 const std::string kToolWithoutLength = R"(def main [] {
@@ -25,47 +25,7 @@ const std::string kToolWithoutLength = R"(def main [] {
 }
 )";
 
-const std::string kGoodTool = R"(def main [] {
-  let input = $in | from json
-  let m = $input.message
-  { success: true, data: { echo: $m, reversed: ($m | str reverse), length: ($m | str length), was_dry_run: false } } | to json -r
-}
-)";
-
-bool process_alive(pid_t pid) {
-  // A zombie is dead for our purposes; /proc/<pid>/stat says 'Z'.
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  if (!stat) return false;
-  std::string line;
-  std::getline(stat, line);
-  const auto close = line.rfind(')');
-  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
-}
-
-// Host processes whose command line contains `marker`.
-int processes_with(const std::string& marker) {
-  int n = 0;
-  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = e.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(e.path() / "cmdline");
-    std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    for (char& c : cmd)
-      if (c == '\0') c = ' ';
-    if (cmd.find(marker) != std::string::npos && process_alive(std::stoi(name))) ++n;
-  }
-  return n;
-}
-
-class LoopE2E : public ::testing::Test {
- protected:
-  std::vector<std::string> env() {
-    return bitter_env(home_.path(),
-                      {"OPENAI_BASE_URL=" + llm_.base_url(), "BITTER_LLM_MODEL=fake-model"});
-  }
-  FakeLlm llm_;
-  TempDir home_;
-};
+class LoopE2E : public FakeLlmTest {};
 
 TEST_F(LoopE2E, HealsOnTheSecondAttemptAndFeedsBackTheErrorPath) {
   llm_.script({{200, nu_answer(kToolWithoutLength)}, {200, nu_answer(kGoodTool)}});

@@ -11,27 +11,11 @@
 #include <gtest/gtest.h>
 
 #include "sandbox/process.h"
+#include "support/temp_dir.h"
 
 namespace bt::testing {
 
 inline std::filesystem::path source_dir() { return BITTER_SOURCE_DIR; }
-
-// A temporary directory removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "bt-test-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 struct BitterRun {
   int exit_code = -1;
