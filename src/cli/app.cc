@@ -42,6 +42,10 @@ int main_entry(int argc, char** argv) {
       add_doctor);
   add("scan", "Check a tool against the code-gate rules without running it", add_scan);
   add("gate", "Check a task text with the input gate (verdict, score, reasons)", add_gate);
+  add("validate", "Check JSON data against a contract (strict, or --compat as datacontract-cli)",
+      add_validate);
+  add("lint", "Check a contract itself: unknown types, broken $ref, contradictions", add_lint);
+  add("schema", "Print the JSON Schema bitter derives for a model of a contract", add_schema);
 
   try {
     app.parse(argc, argv);

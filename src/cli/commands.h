@@ -17,6 +17,9 @@ Handler add_doctor(CLI::App& app);
 Handler add_exec(CLI::App& app);
 Handler add_scan(CLI::App& app);
 Handler add_gate(CLI::App& app);
+Handler add_schema(CLI::App& app);
+Handler add_validate(CLI::App& app);
+Handler add_lint(CLI::App& app);
 
 // Parses argv and runs the chosen subcommand; returns the exit code.
 int main_entry(int argc, char** argv);

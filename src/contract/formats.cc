@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <re2/re2.h>
+
 namespace bt::contract {
 namespace {
 
@@ -61,6 +63,14 @@ bool is_date_time(std::string_view s) {
          is_time(s.substr(11), true);
 }
 
+// YYYY-MM-DD[T ]HH:MM:SS[.fraction], no zone.
+bool is_timestamp_ntz(std::string_view s) {
+  if (s.size() < 19 || !is_date(s.substr(0, 10)) || (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
+    return false;
+  const std::string_view t = s.substr(11);
+  return is_time(t, false) && t.find_first_of("Zz+-") == std::string_view::npos;
+}
+
 bool is_control_or_space(char c) {
   const auto u = static_cast<unsigned char>(c);
   return u <= 0x20 || u == 0x7f;
@@ -110,9 +120,45 @@ bool is_uuid(std::string_view s) {
   return true;
 }
 
+// fastjsonschema's email: ^(?!.*\.\..*@)[^@.][^@]*(?<!\.)@[^@]+\.[^@]+\Z, by hand
+// because RE2 has no lookaround.
+bool is_email_compat(std::string_view s) {
+  const size_t at = s.find('@');
+  if (at == std::string_view::npos || at == 0 || s.find('@', at + 1) != std::string_view::npos) return false;
+  const std::string_view local = s.substr(0, at), domain = s.substr(at + 1);
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return false;
+  const size_t dot = domain.find('.', 1);
+  return dot != std::string_view::npos && dot + 1 < domain.size();
+}
+
+bool full_match(const RE2& re, std::string_view value) { return RE2::FullMatch(value, re); }
+
 }  // namespace
 
+bool matches_format_compat(std::string_view format, std::string_view value) {
+  // Python's \Z is RE2's \z; its $ also matches before a final newline.
+  static const RE2 date_time(
+      R"(\d{4}-[01]\d-[0-3]\d(t|T)[0-2]\d:[0-5]\d:[0-5]\d(?:\.\d+)?(?:[+-][0-2]\d:[0-5]\d|[+-][0-2]\d[0-5]\d|z|Z))");
+  static const RE2 date(R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))");
+  static const RE2 time(R"(\d{1,2}:\d{1,2}(:\d{1,2}(\.\d{1,6})?([zZ]|[+-]\d\d:\d\d)?)?)");
+  static const RE2 uri(R"(\w+:(/?/?)[^\s]+)");
+  static const RE2 uuid(R"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\n?)");
+  if (format == "date-time") return full_match(date_time, value);
+  if (format == "date") return full_match(date, value);
+  if (format == "time") return full_match(time, value);
+  if (format == "email") return is_email_compat(value);
+  if (format == "uri") return full_match(uri, value);
+  if (format == "uuid") return full_match(uuid, value);
+  return true;
+}
+
+bool is_known_format(std::string_view format) {
+  return format == "date" || format == "date-time" || format == "time" || format == "email" ||
+         format == "uri" || format == "uuid" || format == "timestamp_ntz";
+}
+
 bool matches_format(std::string_view format, std::string_view value) {
+  if (format == "timestamp_ntz") return is_timestamp_ntz(value);
   if (format == "date") return is_date(value);
   if (format == "date-time") return is_date_time(value);
   if (format == "time") return is_time(value, false);

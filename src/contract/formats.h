@@ -11,6 +11,12 @@ namespace bt::contract {
 
 // True if `value` has the format. Formats this file does not know pass.
 bool matches_format(std::string_view format, std::string_view value);
+bool is_known_format(std::string_view format);
+
+// The format checks of fastjsonschema 2.22.1 as datacontract-cli 1.1.1
+// configures them (regexes only: 2023-02-31 is a "date" there; uuid is its
+// custom regex). Formats it does not know pass. For --compat only.
+bool matches_format_compat(std::string_view format, std::string_view value);
 
 // What the format looks like, for Violation::expected:
 // "date-time (RFC 3339 with time zone, e.g. 2024-01-31T13:45:00Z)".

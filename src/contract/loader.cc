@@ -1,4 +1,5 @@
-// Data Contract Specification loader: YAML -> Contract. Every failure is an
+// Data Contract Specification loader: YAML -> Contract (ODCS documents go to
+// odcs_loader.cc). Every failure is an
 // input error naming file:line, because the user has to fix the contract file.
 #include "contract/loader.h"
 
@@ -7,28 +8,24 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
-#include <regex>
+#include <map>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
 
+#include "contract/loader_base.h"
+#include "contract/odcs_loader.h"
 #include "contract/schema.h"
+#include "contract/yaml_values.h"
 #include "util/files.h"
 
 namespace bt::contract {
 namespace {
 
 using nlohmann::json;
-
-// Deeper nesting than this is a mistake or an attack, not a contract.
-constexpr int kMaxDepth = 64;
-// YAML aliases can multiply a small file into millions of fields.
-constexpr size_t kMaxFields = 10000;
-
-// Thrown inside the loader only; load_string turns it into an input error.
-struct LoadError {
-  std::string message;
-};
+using yaml::child;
+using yaml::key_node;
+using yaml::scalar;
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -36,122 +33,91 @@ std::string lower(std::string s) {
   return s;
 }
 
-// The const overload of operator[] never inserts into the tree. A missing key
-// comes back as a "zombie" that throws on most calls, and operator[] throws
-// on scalars, so both become a plain undefined node.
-YAML::Node child(const YAML::Node& node, const std::string& key) {
-  if (!node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-  YAML::Node value = node[key];
-  return value.IsDefined() ? value : YAML::Node(YAML::NodeType::Undefined);
-}
+constexpr std::initializer_list<const char*> kFieldKeys = {
+    "type", "required", "unique", "primaryKey", "primary", "description", "title", "format", "pattern",
+    "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum",
+    "fields", "items", "keys", "values", "$ref", "precision", "scale", "pii", "classification", "tags",
+    "example", "examples", "links", "lineage", "config", "references", "const", "quality",
+    "physicalType", "size", "ref"};
 
-// The key node of `key`, for its line number.
-YAML::Node key_node(const YAML::Node& map, const std::string& key) {
-  for (const auto& entry : map)
-    if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.first;
-  return YAML::Node(YAML::NodeType::Undefined);
-}
-
-bool is_int_literal(const std::string& s) {
-  size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
-  if (i == s.size()) return false;
-  return std::all_of(s.begin() + static_cast<long>(i), s.end(),
-                     [](unsigned char c) { return std::isdigit(c); });
-}
-
-// [-+]? (digits [. digits?] | . digits) ([eE] [-+]? digits)?
-bool is_float_literal(const std::string& s) {
-  auto digit = [&](size_t i) { return i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); };
-  size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
-  const size_t int_start = i;
-  while (digit(i)) ++i;
-  bool any_digits = i > int_start;
-  if (i < s.size() && s[i] == '.') {
-    const size_t frac_start = ++i;
-    while (digit(i)) ++i;
-    any_digits = any_digits || i > frac_start;
-  }
-  if (!any_digits) return false;
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
-    if (!digit(i)) return false;
-    while (digit(i)) ++i;
-  }
-  return i == s.size();
-}
-
-// YAML 1.2 core schema; quoted scalars (tag "!") always stay strings.
-json scalar_to_json(const YAML::Node& n) {
-  if (n.IsNull()) return nullptr;
-  const std::string& s = n.Scalar();
-  if (n.Tag() == "!") return s;
-  if (s == "true" || s == "True" || s == "TRUE") return true;
-  if (s == "false" || s == "False" || s == "FALSE") return false;
-  if (s == "null" || s == "Null" || s == "NULL" || s == "~") return nullptr;
-  if (is_int_literal(s)) {
-    const char* b = s.data() + (s[0] == '+' ? 1 : 0);
-    const char* e = s.data() + s.size();
-    long long i = 0;
-    if (auto r = std::from_chars(b, e, i); r.ec == std::errc() && r.ptr == e) return i;
-    unsigned long long u = 0;
-    if (auto r = std::from_chars(b, e, u); r.ec == std::errc() && r.ptr == e) return u;
-  }
-  if (is_float_literal(s)) {
-    const double d = std::strtod(s.c_str(), nullptr);
-    if (std::isfinite(d)) return d;  // 1e999 stays text and fails where a number is needed
-  }
-  return s;
-}
-
-class Loader {
+class DcsLoader : detail::LoaderBase {
  public:
-  Loader(YAML::Node root, std::string file) : root_(std::move(root)), file_(std::move(file)) {}
+  DcsLoader(YAML::Node root, std::string file, LoadOptions options)
+      : LoaderBase(std::move(file), options), root_(std::move(root)) {}
 
   Contract run() {
-    if (!root_.IsMap()) fail(nullptr, "not a data contract: expected a mapping at the top level");
     Contract c;
     c.path = file_;
+    c.spec = Spec::dcs;
     c.spec_version = scalar(child(root_, "dataContractSpecification"));
     c.id = scalar(child(root_, "id"));
     const YAML::Node info = child(root_, "info");
     c.title = scalar(child(info, "title"));
     c.version = scalar(child(info, "version"));
+    c.servers = read_servers(child(root_, "servers"));
+    if (const YAML::Node q = child(root_, "quality"); q.IsDefined() && !q.IsNull()) {
+      QualityRule r;  // SodaCL and friends: recorded, never run here
+      r.type = lower(scalar(child(q, "type")));
+      r.loc = loc(q);
+      c.quality.push_back(std::move(r));
+    }
 
     const YAML::Node models = child(root_, "models");
-    if (!models.IsMap() || models.size() == 0)
+    if (models.IsDefined() && !models.IsNull() && !models.IsMap())
+      fail(key_node(root_, "models"), "'models' must be a mapping of model name to model");
+    if (!options_.compat && (!models.IsMap() || models.size() == 0))
       fail(key_node(root_, "models"), "contract defines no models (needs a non-empty 'models' mapping)");
-    for (const auto& entry : models) {
-      const std::string name = entry.first.Scalar();
-      if (c.find_model(name)) fail(entry.first, "model '" + name + "' is declared twice");
-      ref_stack_ = {"#/models/" + name};  // a model that refers to itself is a cycle
-      Model m;
-      m.name = name;
-      m.loc = loc(entry.first);
-      if (!entry.second.IsMap()) fail(entry.first, "model '" + name + "' must be a mapping");
-      m.description = scalar(child(entry.second, "description"));
-      m.fields = build_fields(child(entry.second, "fields"), 1);
-      if (m.fields.empty()) fail(entry.first, "model '" + name + "' has no fields");
-      c.models.push_back(std::move(m));
+    if (models.IsMap()) {
+      for (const auto& entry : models) c.models.push_back(read_model(c, entry.first, entry.second));
     }
+    c.diagnostics = std::move(diagnostics_);
     return c;
   }
 
  private:
-  SourceLoc loc(const YAML::Node& n) const {
-    const YAML::Mark m = n.IsDefined() ? n.Mark() : YAML::Mark::null_mark();
-    return {file_, m.is_null() ? 0 : m.line + 1};
+  std::vector<Server> read_servers(const YAML::Node& node) {
+    std::vector<Server> out;
+    if (!node.IsDefined() || node.IsNull()) return out;
+    if (!node.IsMap()) fail(node, "'servers' must be a mapping of server name to server");
+    for (const auto& entry : node) {
+      Server s;
+      s.name = scalar(entry.first);
+      s.loc = loc(entry.first);
+      s.type = scalar(child(entry.second, "type"));
+      s.path = scalar(child(entry.second, "path"));
+      s.format = scalar(child(entry.second, "format"));
+      s.delimiter = scalar(child(entry.second, "delimiter"));
+      out.push_back(std::move(s));
+    }
+    return out;
   }
 
-  // "file:line: message", or "file: message" when the line is unknown.
-  [[noreturn]] void fail(const YAML::Node& at, const std::string& message) const {
-    throw LoadError{loc(at).str() + ": " + message};
+  Model read_model(const Contract& c, const YAML::Node& key, const YAML::Node& node) {
+    const std::string name = scalar(key);
+    if (c.find_model(name)) fail(key, "model '" + name + "' is declared twice");
+    ref_stack_ = {"#/models/" + name};  // a model that refers to itself is a cycle
+    Model m;
+    m.name = name;
+    m.loc = loc(key);
+    if (!node.IsMap()) fail(key, "model '" + name + "' must be a mapping");
+    const std::string what = "model '" + name + "'";
+    m.description = scalar(child(node, "description"));
+    m.fields = build_fields(child(node, "fields"), 1);
+    if (m.fields.empty() && !options_.compat) fail(key, what + " has no fields");
+    m.quality = read_quality(child(node, "quality"), what);
+    m.additional_fields = read_bool(node, "additionalFields", what, false);
+    if (const YAML::Node pk = child(node, "primaryKey"); pk.IsDefined()) {
+      if (pk.IsScalar()) m.primary_key = {pk.Scalar()};
+      else if (pk.IsSequence())
+        for (const auto& k : pk) m.primary_key.push_back(scalar(k));
+      else fail(pk, what + ": 'primaryKey' must be a field name or a list of them");
+    }
+    if (!options_.compat)
+      warn_unknown_keys(node, {"description", "type", "fields", "quality", "primaryKey", "title",
+                               "additionalFields", "config", "tags", "examples", "namespace"},
+                        what);
+    return m;
   }
-  [[noreturn]] void fail(std::nullptr_t, const std::string& message) const {
-    throw LoadError{file_ + ": " + message};
-  }
-
-  std::string scalar(const YAML::Node& n) const { return n.IsScalar() ? n.Scalar() : ""; }
 
   std::vector<Field> build_fields(const YAML::Node& node, int depth) {
     std::vector<Field> out;
@@ -167,14 +133,14 @@ class Loader {
     return out;
   }
 
-  Field build_field(const std::string& name, const YAML::Node& key, const YAML::Node& node,
-                    int depth) {
+  Field build_field(const std::string& name, const YAML::Node& key, const YAML::Node& node, int depth) {
     Field f = build_partial_field(name, key, node, depth);
     if (f.type.empty()) {
       if (!f.fields.empty()) f.type = "object";
       else if (f.items) f.type = "array";
-      else fail(key, "field '" + name + "' has no type");
+      else if (!options_.compat) fail(key, "field '" + name + "' has no type");
     }
+    check_contradictions(f, key);
     return f;
   }
 
@@ -182,118 +148,129 @@ class Loader {
   // "has no type" check waits until the referring field's keys are applied.
   Field build_partial_field(const std::string& name, const YAML::Node& key, const YAML::Node& node,
                             int depth) {
-    if (depth > kMaxDepth)
-      fail(key, "field '" + name + "' is nested deeper than " + std::to_string(kMaxDepth) + " levels");
-    if (++field_count_ > kMaxFields)
-      fail(key, "contract has more than " + std::to_string(kMaxFields) + " fields (YAML aliases?)");
+    count_field(key, name, depth);
     if (!node.IsMap()) fail(key, "field '" + name + "' must be a mapping (with at least a 'type')");
-
     Field f;
-    if (const YAML::Node ref = child(node, "$ref"); ref.IsDefined()) f = resolve_ref(name, ref, depth);
+    if (const YAML::Node ref = child(node, "$ref"); ref.IsDefined()) {
+      if (auto base = resolve_ref(name, ref, depth)) f = std::move(*base);
+    }
     f.name = name;
     f.loc = loc(key);
-    apply_own_keys(f, node, depth);
+    apply_own_keys(f, node, key, depth);
     return f;
   }
 
   // The field's own keys override whatever the $ref brought in.
-  void apply_own_keys(Field& f, const YAML::Node& node, int depth) {
+  void apply_own_keys(Field& f, const YAML::Node& node, const YAML::Node& key, int depth) {
     const std::string what = "field '" + f.name + "'";
     if (const YAML::Node t = child(node, "type"); t.IsDefined() && !scalar(t).empty()) {
       f.type = lower(scalar(t));
-      if (json_type_for(f.type).empty())
+      f.physical_type = scalar(t);
+      if (json_type_for(f.type).empty() && !options_.compat)
         fail(t, what + " has unknown type '" + scalar(t) + "' (known: " + known_types() + ")");
     }
     if (std::string d = scalar(child(node, "description")); !d.empty()) f.description = d;
-    read_bool(node, "required", what, f.required);
-    read_bool(node, "unique", what, f.unique);
-    read_bool(node, "primaryKey", what, f.primary_key);
-    read_length(node, "minLength", what, f.min_length);
-    read_length(node, "maxLength", what, f.max_length);
-    read_number(node, "minimum", what, f.minimum);
-    read_number(node, "maximum", what, f.maximum);
-    read_number(node, "exclusiveMinimum", what, f.exclusive_minimum);
-    read_number(node, "exclusiveMaximum", what, f.exclusive_maximum);
-    if (const YAML::Node p = child(node, "pattern"); p.IsDefined() && !scalar(p).empty()) {
-      try {
-        std::regex check(scalar(p));  // the validator compiles it the same way
-      } catch (const std::regex_error& e) {
-        fail(p, what + " has an invalid pattern '" + scalar(p) + "': " + e.what());
-      }
-      f.pattern = scalar(p);
-    }
+    f.required = read_bool(node, "required", what, f.required);
+    f.unique = read_bool(node, "unique", what, f.unique);
+    f.primary_key = read_bool(node, "primaryKey", what, f.primary_key);
+    if (auto v = read_length(node, "minLength", what)) f.min_length = v;
+    if (auto v = read_length(node, "maxLength", what)) f.max_length = v;
+    if (auto v = read_number(node, "minimum", what)) f.minimum = v;
+    if (auto v = read_number(node, "maximum", what)) f.maximum = v;
+    if (auto v = read_number(node, "exclusiveMinimum", what)) f.exclusive_minimum = v;
+    if (auto v = read_number(node, "exclusiveMaximum", what)) f.exclusive_maximum = v;
+    if (auto p = read_pattern(node, what)) f.pattern = p;
     if (std::string fmt = scalar(child(node, "format")); !fmt.empty()) f.format = lower(fmt);
-    if (const YAML::Node e = child(node, "enum"); e.IsDefined()) f.enum_values = read_enum(e, f, what);
-    if (const YAML::Node sub = child(node, "fields"); sub.IsDefined())
-      f.fields = build_fields(sub, depth + 1);
+    if (const YAML::Node e = child(node, "enum"); e.IsDefined() && !e.IsNull())
+      f.enum_values = read_enum(e, f, what);
+    if (const YAML::Node sub = child(node, "fields"); sub.IsDefined()) {
+      auto fields = build_fields(sub, depth + 1);
+      if (!fields.empty()) f.fields = std::move(fields);  // own non-empty map wins over the ref's
+    }
     if (const YAML::Node items = child(node, "items"); items.IsDefined())
       f.items = std::make_shared<Field>(build_field(f.name + "[]", key_node(node, "items"), items, depth + 1));
+    if (auto q = read_quality(child(node, "quality"), what); !q.empty()) f.quality = std::move(q);
+    if (!options_.compat) warn_unknown_keys(node, kFieldKeys, what);
+    (void)key;
   }
 
-  void read_bool(const YAML::Node& node, const char* key, const std::string& what, bool& out) {
-    const YAML::Node n = child(node, key);
-    if (!n.IsDefined()) return;
-    const json v = n.IsScalar() ? scalar_to_json(n) : json();
-    if (!v.is_boolean()) fail(n, what + ": '" + key + "' must be true or false");
-    out = v.get<bool>();
-  }
-
-  void read_length(const YAML::Node& node, const char* key, const std::string& what,
-                   std::optional<long long>& out) {
-    const YAML::Node n = child(node, key);
-    if (!n.IsDefined()) return;
-    const json v = n.IsScalar() ? scalar_to_json(n) : json();
-    if (!v.is_number_integer() || v.get<long long>() < 0)
-      fail(n, what + ": '" + key + "' must be a non-negative integer");
-    out = v.get<long long>();
-  }
-
-  void read_number(const YAML::Node& node, const char* key, const std::string& what,
-                   std::optional<json>& out) {
-    const YAML::Node n = child(node, key);
-    if (!n.IsDefined()) return;
-    json v = n.IsScalar() ? scalar_to_json(n) : json();
-    if (!v.is_number()) fail(n, what + ": '" + key + "' must be a number");
-    out = std::move(v);
-  }
-
-  // Enum values take the field's type: `enum: [1, 2]` on a string field means "1", "2".
+  // Strict: enum values take the field's type (`enum: [1, 2]` on a string
+  // field means "1", "2"). Compat: upstream types them List[str], so anything
+  // but a string is an error, and "1" never equals the integer 1.
   std::vector<json> read_enum(const YAML::Node& node, const Field& f, const std::string& what) {
     if (!node.IsSequence()) fail(node, what + ": 'enum' must be a list");
     const std::string jt = json_type_for(f.type);
     std::vector<json> out;
     for (const auto& item : node) {
       if (!item.IsScalar() && !item.IsNull()) fail(item, what + ": enum values must be scalars");
-      json v = scalar_to_json(item);
+      json v = yaml::scalar_to_json(item);
+      if (options_.compat) {
+        if (!v.is_string())
+          fail(item, what + ": enum value '" + scalar(item) + "' must be a string (enum is a list of strings)");
+        out.push_back(std::move(v));
+        continue;
+      }
       if (jt == "string" && !v.is_null() && !v.is_string()) v = item.Scalar();
       const bool fits = jt == "integer"   ? v.is_number_integer()
                         : jt == "number"  ? v.is_number()
                         : jt == "boolean" ? v.is_boolean()
                                           : true;
-      if (!fits && !v.is_null())
-        fail(item, what + ": enum value '" + item.Scalar() + "' is not of type " + jt);
+      if (!fits && !v.is_null()) fail(item, what + ": enum value '" + item.Scalar() + "' is not of type " + jt);
       out.push_back(std::move(v));
     }
     return out;
   }
 
-  // `#/definitions/x`, `#/definitions/x/fields/y`, `#/models/M`: a JSON pointer
-  // into this same document.
-  Field resolve_ref(const std::string& name, const YAML::Node& ref, int depth) {
+  // The document a $ref points into: this one for "#/...", else a file beside
+  // the contract ("defs.yaml#/definitions/x", "file://defs.yaml#/...").
+  std::optional<YAML::Node> ref_document(const std::string& target, const YAML::Node& ref,
+                                         const std::string& what) {
+    if (target.rfind("#/", 0) == 0) return root_;
+    std::string path = target.substr(0, target.find('#'));
+    if (path.rfind("file://", 0) == 0) path = path.substr(7);
+    if (path.find("://") != std::string::npos) {
+      if (options_.compat) return std::nullopt;
+      fail(ref, what + ": $ref '" + target + "' points to a URL; only this file and files beside it can be read");
+    }
+    std::filesystem::path full = path;
+    if (full.is_relative()) full = std::filesystem::path(file_).parent_path() / full;
+    if (auto it = external_.find(full.string()); it != external_.end()) return it->second;
+    auto text = read_file(full);
+    if (!text) {
+      if (options_.compat) return std::nullopt;
+      fail(ref, what + ": $ref '" + target + "': " + text.error().message);
+    }
+    try {
+      YAML::Node doc = YAML::Load(*text);
+      external_.emplace(full.string(), doc);
+      return doc;
+    } catch (const YAML::Exception& e) {
+      fail(ref, what + ": $ref '" + target + "': " + full.string() + " is not valid YAML: " + e.msg);
+    }
+  }
+
+  std::optional<Field> resolve_ref(const std::string& name, const YAML::Node& ref, int depth) {
     const std::string what = "field '" + name + "'";
     const std::string target = scalar(ref);
-    if (target.rfind("#/", 0) != 0)
-      fail(ref, what + ": only same-file $ref ('#/definitions/...' or '#/models/...') is supported, got '" +
-                    target + "'");
+    // Compat: upstream leaves a field whose $ref does not resolve unchanged.
+    auto dangling = [&](const std::string& why) -> std::optional<Field> {
+      if (options_.compat) return std::nullopt;
+      fail(ref, what + " has a dangling $ref '" + target + "' (" + why + ")");
+    };
+    const size_t hash = target.find('#');
+    if (hash == std::string::npos || target.compare(hash, 2, "#/") != 0)
+      return dangling("expected '#/definitions/...', '#/models/...' or 'file.yaml#/...'");
     if (std::find(ref_stack_.begin(), ref_stack_.end(), target) != ref_stack_.end()) {
       std::string chain;
       for (const auto& r : ref_stack_) chain += r + " -> ";
       fail(ref, what + ": $ref cycle: " + chain + target);
     }
+    auto doc = ref_document(target, ref, what);
+    if (!doc) return std::nullopt;
 
     std::vector<std::string> segments;
-    YAML::Node cur = root_;
-    for (size_t start = 2; start <= target.size();) {
+    YAML::Node cur = *doc;
+    for (size_t start = hash + 2; start <= target.size();) {
       size_t end = target.find('/', start);
       if (end == std::string::npos) end = target.size();
       std::string seg = target.substr(start, end - start);
@@ -301,7 +278,7 @@ class Loader {
       for (size_t p = 0; (p = seg.find("~0", p)) != std::string::npos; ++p) seg.replace(p, 2, "~");
       segments.push_back(seg);
       YAML::Node next = child(cur, seg);
-      if (!next.IsDefined()) fail(ref, what + " has a dangling $ref '" + target + "' (nothing at '" + seg + "')");
+      if (!next.IsDefined()) return dangling("nothing at '" + seg + "'");
       cur.reset(next);  // reset, not operator=: assignment would overwrite the tree
       start = end + 1;
     }
@@ -320,9 +297,8 @@ class Loader {
   }
 
   YAML::Node root_;
-  std::string file_;
   std::vector<std::string> ref_stack_;
-  size_t field_count_ = 0;
+  std::map<std::string, YAML::Node> external_;
 };
 
 }  // namespace
@@ -333,12 +309,15 @@ const Model* Contract::find_model(std::string_view name) const {
   return nullptr;
 }
 
-Result<Contract> load_string(const std::string& yaml, const std::string& name) {
+Result<Contract> load_string(const std::string& yaml, const std::string& name,
+                             const LoadOptions& options) {
   try {
-    Contract c = Loader(YAML::Load(yaml), name).run();
+    const YAML::Node root = YAML::Load(yaml);
+    if (!root.IsMap()) return input_error(name + ": not a data contract: expected a mapping at the top level");
+    Contract c = is_odcs(root) ? load_odcs(root, name, options) : DcsLoader(root, name, options).run();
     c.text = yaml;
     return c;
-  } catch (const LoadError& e) {
+  } catch (const detail::LoadError& e) {
     return input_error(e.message);
   } catch (const YAML::Exception& e) {
     if (e.mark.is_null()) return input_error(name + ": invalid YAML: " + e.msg);
@@ -349,10 +328,10 @@ Result<Contract> load_string(const std::string& yaml, const std::string& name) {
   }
 }
 
-Result<Contract> load_file(const std::filesystem::path& path) {
+Result<Contract> load_file(const std::filesystem::path& path, const LoadOptions& options) {
   auto text = read_file(path);
   if (!text) return text.error();
-  return load_string(*text, path.string());
+  return load_string(*text, path.string(), options);
 }
 
 Result<const Model*> pick_model(const Contract& contract, const std::string& requested,

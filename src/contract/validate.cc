@@ -19,6 +19,7 @@
 #include <valijson/validator.hpp>
 
 #include "contract/formats.h"
+#include "contract/plan.h"
 
 #if !VALIJSON_USE_EXCEPTIONS
 #error "valijson must throw (VALIJSON_USE_EXCEPTIONS=1); without it a schema problem aborts"
@@ -305,12 +306,14 @@ std::vector<Violation> dedupe(std::vector<Violation> all) {
 }  // namespace
 
 nlohmann::json to_json(const Violation& v) {
-  return {{"path", v.path}, {"rule", v.rule}, {"expected", v.expected}, {"actual", v.actual},
-          {"location", v.location}};
+  json out = {{"path", v.path}, {"rule", v.rule}, {"expected", v.expected}, {"actual", v.actual},
+              {"location", v.location}};
+  if (v.record >= 0) out["record"] = v.record;
+  return out;
 }
 
 std::string to_text(const Violation& v) {
-  std::string line = v.path + ": " + v.rule + " — expected " + v.expected + ", got " + v.actual;
+  std::string line = (v.record >= 0 ? "[record " + std::to_string(v.record) + "] " : std::string()) + v.path + ": " + v.rule + " — expected " + v.expected + ", got " + v.actual;
   if (!v.location.empty()) line += " (" + v.location + ")";
   return line;
 }
@@ -328,8 +331,8 @@ nlohmann::json to_json(const ValidationReport& report) {
   return {{"ok", report.ok()}, {"violations", std::move(list)}, {"omitted", report.omitted}};
 }
 
-ValidationReport validate(const Model& model, const nlohmann::json& document,
-                          const SchemaOptions& options, size_t cap) {
+ValidationReport validate_reference(const Model& model, const nlohmann::json& document,
+                                    const SchemaOptions& options, size_t cap) {
   std::vector<Violation> all;
   try {
     json schema = to_json_schema(model, options);
@@ -356,6 +359,25 @@ ValidationReport validate(const Model& model, const nlohmann::json& document,
     report.omitted = report.violations.size() - cap;
     report.violations.resize(cap);
   }
+  return report;
+}
+
+ValidationReport validate(const Model& model, const nlohmann::json& document, size_t cap) {
+  ValidationReport report;
+  auto plan = Plan::compile(model, Mode::strict);
+  if (!plan) {
+    report.violations.push_back({"$", "contract", "a contract the validator can check", plan.error().message,
+                                 model.loc.str()});
+    return report;
+  }
+  std::string text = document.dump(-1, ' ', false, json::error_handler_t::replace);
+  const size_t size = text.size();
+  text.resize(size + RecordValidator::kPadding, ' ');
+  RecordValidator validator(*plan, cap);
+  auto outcome = validator.validate(std::string_view(text.data(), size), -1, report.violations);
+  if (!outcome.parse_error.empty())
+    report.violations.push_back({"$", "json", "a JSON document", outcome.parse_error, ""});
+  if (outcome.violations > report.violations.size()) report.omitted = outcome.violations - report.violations.size();
   return report;
 }
 

@@ -18,11 +18,13 @@ struct Violation {
   std::string expected;  // what the contract wants, e.g. "integer >= 0"
   std::string actual;    // what was found, excerpted
   std::string location;  // contract file:line of the field, when known
+  long long record = -1; // 0-based record number in multi-record data; -1 for one document
 };
 
-// {"path","rule","expected","actual","location"}, all strings ("" when unknown).
+// {"path","rule","expected","actual","location"}, all strings ("" when unknown),
+// plus "record" when the data holds several records.
 nlohmann::json to_json(const Violation& v);
-// One line, no newline: `$.data.length: required — expected present, got missing (c.yaml:14)`.
+// One line, no newline: `[record 3] $.data.length: required — expected present, got missing (c.yaml:14)`.
 std::string to_text(const Violation& v);
 
 struct ValidationReport {
@@ -37,8 +39,12 @@ std::string to_text(const ValidationReport& report);
 // {"ok": bool, "violations": [to_json(v)...], "omitted": N}
 nlohmann::json to_json(const ValidationReport& report);
 
-// Validates one JSON document against a model with a real JSON Schema validator.
-ValidationReport validate(const Model& model, const nlohmann::json& document,
+// Validates one JSON document against a model (strict mode, see plan.h).
+ValidationReport validate(const Model& model, const nlohmann::json& document, size_t cap = 50);
+
+// The same check done by valijson over to_json_schema(): kept as the oracle
+// the differential tests compare the plan-based validator against.
+ValidationReport validate_reference(const Model& model, const nlohmann::json& document,
                           const SchemaOptions& options = {}, size_t cap = 50);
 
 }  // namespace bt::contract
