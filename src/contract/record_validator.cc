@@ -3,6 +3,7 @@
 // expectation, excerpted value and contract line.
 #include <algorithm>
 #include <cctype>
+#include <list>
 
 #include <re2/re2.h>
 #include <simdjson.h>
@@ -74,8 +75,10 @@ std::string kind_name(od::json_type t, const Number* n) {
 // Everything one record's walk needs; `stop` ends it early (compat: fail fast).
 class Walk {
  public:
-  Walk(const Plan& plan, long long record, size_t cap, std::vector<Violation>& out)
-      : plan_(plan), record_(record), cap_(cap), out_(out), fail_fast_(plan.mode() == Mode::compat) {}
+  Walk(const Plan& plan, long long record, size_t cap, std::vector<Violation>& out, std::vector<Step>& steps)
+      : plan_(plan), record_(record), cap_(cap), out_(out), fail_fast_(plan.mode() == Mode::compat), steps_(steps) {
+    steps_.clear();
+  }
 
   size_t found() const { return found_; }
   bool stopped() const { return stop_; }
@@ -270,12 +273,30 @@ class Walk {
     const size_t count = n.props.size();
     std::uint64_t seen_small = 0;
     std::vector<bool> seen_large(count > 64 ? count : 0);
-    for (auto field : obj) {
+    for (auto result : obj) {
       if (stop_) return;
-      std::string_view key;
-      if (auto e = field.unescaped_key().get(key)) return parse_fail(e);
-      od::value v;
-      if (auto e = field.value().get(v)) return parse_fail(e);
+      od::field field;
+      if (auto e = std::move(result).get(field)) return parse_fail(e);
+      // The raw key is enough unless it holds an escape: unescaping every key
+      // would cost a copy per field. Stage 1 validated the string, so its
+      // closing quote is there.
+      const char* raw = field.key().raw();
+      size_t len = 0;
+      bool escaped = false;
+      while (raw[len] != '"') {
+        if (raw[len] == '\\') {
+          escaped = true;
+          ++len;
+        }
+        ++len;
+      }
+      std::string_view key(raw, len);
+      if (escaped) {
+        const json unescaped = json::parse("\"" + std::string(key) + "\"", nullptr, false);
+        if (!unescaped.is_string()) return parse_fail(simdjson::STRING_ERROR);
+        key = keys_.emplace_back(unescaped.get<std::string>());
+      }
+      od::value v = field.value();
       int child = -1;
       for (size_t i = 0; i < count; ++i) {
         if (n.props[i].name == key) {
@@ -339,7 +360,8 @@ class Walk {
   bool stop_ = false;
   size_t found_ = 0;
   std::string error_;
-  std::vector<Step> steps_;
+  std::vector<Step>& steps_;  // reused across records: no allocation per record
+  std::list<std::string> keys_;  // unescaped keys the path may point into (no allocation until used)
 };
 
 // Bytes after the value that are not whitespace: "Extra data" to Python.
@@ -357,10 +379,11 @@ struct RecordValidator::Impl {
   const Plan& plan;
   size_t cap;
   od::parser parser;
+  std::vector<Step> steps;
 };
 
 RecordValidator::RecordValidator(const Plan& plan, size_t per_record_cap)
-    : impl_(std::make_unique<Impl>(Impl{plan, per_record_cap, {}})) {}
+    : impl_(std::make_unique<Impl>(Impl{plan, per_record_cap, {}, {}})) {}
 RecordValidator::~RecordValidator() = default;
 RecordValidator::RecordValidator(RecordValidator&&) noexcept = default;
 
@@ -372,7 +395,7 @@ RecordValidator::Outcome RecordValidator::validate(std::string_view text, long l
     outcome.parse_error = simdjson::error_message(e);
     return outcome;
   }
-  Walk walk(impl_->plan, record, impl_->cap, out);
+  Walk walk(impl_->plan, record, impl_->cap, out, impl_->steps);
   walk.value(impl_->plan.root(), doc);
   if (!walk.error().empty()) {
     outcome.parse_error = walk.error();
@@ -406,7 +429,7 @@ RecordValidator::Outcome RecordValidator::validate_array(std::string_view text, 
       outcome.parse_error = simdjson::error_message(e);
       return outcome;
     }
-    Walk walk(impl_->plan, i, impl_->cap, out);
+    Walk walk(impl_->plan, i, impl_->cap, out, impl_->steps);
     walk.value(impl_->plan.root(), v);
     outcome.violations += walk.found();
     if (!walk.error().empty()) {

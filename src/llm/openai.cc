@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include <curl/curl.h>
+#include "llm/curl_api.h"
 #include <nlohmann/json.hpp>
 
 #include "util/strings.h"
@@ -36,12 +36,6 @@ bool starts_with_nocase(std::string_view s, std::string_view prefix) {
   for (std::size_t i = 0; i < prefix.size(); ++i)
     if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
   return true;
-}
-
-// curl_global_init is not thread-safe and must run before any easy handle.
-void curl_init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 // Servers sometimes echo the key back ("Incorrect API key provided: sk-...");
@@ -120,10 +114,12 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
 }
 
 struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+  const CurlApi* api;
+  void operator()(CURL* c) const { api->easy_cleanup(c); }
 };
 struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+  const CurlApi* api;
+  void operator()(curl_slist* l) const { api->slist_free_all(l); }
 };
 
 class OpenAiProvider final : public Provider {
@@ -170,8 +166,10 @@ class OpenAiProvider final : public Provider {
   }
 
   Result<Response> perform(const Request& request) {
-    curl_init_once();
-    std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+    auto loaded = curl_api();
+    if (!loaded) return loaded.error();
+    const CurlApi& api = **loaded;
+    std::unique_ptr<CURL, CurlDeleter> curl(api.easy_init(), CurlDeleter{&api});
     if (!curl) return fail(ErrorKind::infra, "cannot initialise libcurl");
 
     curl_slist* raw = nullptr;
@@ -179,43 +177,44 @@ class OpenAiProvider final : public Provider {
                                       "Expect:"};  // no 100-continue round trip on big prompts
     if (!api_key_.empty()) lines.push_back("Authorization: Bearer " + api_key_);
     for (const auto& line : lines)
-      if (curl_slist* next = curl_slist_append(raw, line.c_str())) raw = next;
-    std::unique_ptr<curl_slist, SlistDeleter> headers(raw);
+      if (curl_slist* next = api.slist_append(raw, line.c_str())) raw = next;
+    std::unique_ptr<curl_slist, SlistDeleter> headers(raw, SlistDeleter{&api});
 
     const std::string body_out = payload(request);
     std::string body_in;
     char errbuf[CURL_ERROR_SIZE] = {};
     CURL* h = curl.get();
-    curl_easy_setopt(h, CURLOPT_URL, endpoint_.c_str());
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body_out.c_str());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_out.size()));
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "bitter-truth");
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body_in);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    api.easy_setopt(h, CURLOPT_URL, endpoint_.c_str());
+    api.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    api.easy_setopt(h, CURLOPT_POST, 1L);
+    api.easy_setopt(h, CURLOPT_POSTFIELDS, body_out.c_str());
+    api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_out.size()));
+    api.easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+    api.easy_setopt(h, CURLOPT_USERAGENT, "bitter-truth");
+    api.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    api.easy_setopt(h, CURLOPT_WRITEDATA, &body_in);
+    api.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     // Signals would be the only way curl can time out DNS lookups otherwise,
     // and they are unsafe in a multi-threaded process.
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout_.count()));
+    api.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    api.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout_.count()));
     // The whole exchange, generation included, must end within read_timeout.
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(read_timeout_.count()));
+    api.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(read_timeout_.count()));
 
-    const CURLcode rc = curl_easy_perform(h);
-    if (rc != CURLE_OK) return transport_error(h, rc, errbuf, body_in.size());
+    const CURLcode rc = api.easy_perform(h);
+    if (rc != CURLE_OK) return transport_error(api, h, rc, errbuf, body_in.size());
 
     long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     if (status < 200 || status >= 300) return status_error(status, body_in);
     return parse(body_in);
   }
 
-  Error transport_error(CURL* h, CURLcode rc, const char* errbuf, std::size_t received) const {
-    std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+  Error transport_error(const CurlApi& api, CURL* h, CURLcode rc, const char* errbuf,
+                        std::size_t received) const {
+    std::string detail = errbuf[0] ? errbuf : api.easy_strerror(rc);
     long os_errno = 0;
-    curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+    api.easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
     // curl says "Couldn't connect to server"; the errno says why (refused, unreachable...).
     if (os_errno != 0) detail += " (" + std::system_category().message(static_cast<int>(os_errno)) + ")";
     if (rc == CURLE_WRITE_ERROR && received + CURL_MAX_WRITE_SIZE > kMaxBody)
