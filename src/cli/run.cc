@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "contract/lint.h"
 #include "contract/loader.h"
 #include "contract/validate.h"
 #include "cli/gate.h"
@@ -86,6 +87,12 @@ int run(const RunOptions& opt) {
   if (!contract_path) return fail(contract_path.error(), opt.json);
   auto contract = contract::load_file(*contract_path);
   if (!contract) return fail(contract.error(), opt.json);
+  // A contract that loads can still be unusable (an unknown format, a
+  // contradiction): the loop would burn LLM calls on it, so lint first.
+  if (const auto lint = contract::lint_file(*contract_path, {}); !lint.valid)
+    return fail(input_error("the contract has problems; fix them first (`bitter lint " + opt.contract +
+                            "`):\n" + contract::to_text(lint)),
+                opt.json);
   auto input_model = contract::pick_input_model(*contract, opt.input_model);
   if (!input_model) return fail(input_model.error(), opt.json);
   auto model = contract::pick_model(*contract, opt.model, *input_model);

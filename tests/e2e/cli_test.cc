@@ -70,7 +70,8 @@ TEST_F(CliE2E, InputThatIsNotJsonIsUsageError) {
 
 TEST_F(CliE2E, TwoModelsWithoutModelFlagListsThem) {
   auto two = write("two.yaml",
-                   "dataContractSpecification: 1.1.0\nid: two\nmodels:\n  A:\n    fields:\n"
+                   "dataContractSpecification: 1.1.0\nid: two\ninfo: {title: Two, version: 1.0.0}\n"
+                   "models:\n  A:\n    fields:\n"
                    "      a:\n        type: string\n  B:\n    fields:\n      b:\n        type: "
                    "string\n");
   auto r = run_bitter({"run", two.string(), "--task", "x", "--llm", kReplay}, env());
@@ -78,6 +79,21 @@ TEST_F(CliE2E, TwoModelsWithoutModelFlagListsThem) {
   EXPECT_NE(r.err.find("A"), std::string::npos);
   EXPECT_NE(r.err.find("B"), std::string::npos);
   EXPECT_NE(r.err.find("--model"), std::string::npos) << r.err;
+}
+
+TEST_F(CliE2E, AContractThatFailsLintStopsBeforeAnyLlmCall) {
+  // Loads, but no value can satisfy it and one format cannot be checked.
+  auto broken = write("broken.yaml",
+                      "dataContractSpecification: 1.1.0\nid: broken\ninfo: {title: B, version: 1.0.0}\n"
+                      "models:\n  Out:\n    fields:\n      host:\n        type: string\n"
+                      "        format: hostname\n");
+  // A replay file that would fail loudly if the LLM were asked.
+  auto r = run_bitter({"run", broken.string(), "--task", "x", "--llm", "replay:/nonexistent"}, env());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("bitter lint"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("broken.yaml:7"), std::string::npos) << r.err;  // the field's line
+  EXPECT_NE(r.err.find("hostname"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("nonexistent"), std::string::npos) << "the LLM was asked:\n" << r.err;
 }
 
 TEST_F(CliE2E, NoProviderConfiguredSaysHowToConfigureOne) {
