@@ -11,7 +11,9 @@
 #include "cli/common.h"
 #include "sandbox/isolate.h"
 #include "sandbox/runtime.h"
+#include "engine/resilience.h"
 #include "store/journal.h"
+#include "util/clock.h"
 #include "util/files.h"
 
 namespace bt::cli {
@@ -64,6 +66,20 @@ int doctor(const std::string& nu_flag, bool json) {
                    {"OPENAI_BASE_URL", env_or("OPENAI_BASE_URL", "")},
                    {"BITTER_LLM_MODEL", env_or("BITTER_LLM_MODEL", "")},
                    {"OPENAI_API_KEY", std::getenv("OPENAI_API_KEY") ? "set (hidden)" : "not set"}};
+  // Circuit breakers: an open one means runs against that endpoint fail fast.
+  report["breakers"] = nlohmann::json::array();
+  if (journal) {
+    if (auto rows = (*journal)->breakers(); rows) {
+      const auto open_s = engine::resilience_from_env();
+      const long long open_ms = open_s ? open_s->breaker.open_for.count() : 30'000;
+      for (const auto& b : *rows) {
+        nlohmann::json j = {{"endpoint", b.endpoint}, {"state", b.state}, {"failures", b.failures},
+                            {"updated_at", b.updated_at}};
+        if (b.state == "open") j["next_probe_in_s"] = std::max(0LL, (b.opened_at_ms + open_ms - system_clock().wall_ms()) / 1000);
+        report["breakers"].push_back(j);
+      }
+    }
+  }
   report["healthy"] = healthy;
 
   if (json) {
@@ -90,6 +106,12 @@ int doctor(const std::string& nu_flag, bool json) {
     for (auto& [k, v] : report["llm"].items())
       std::cout << fmt::format("  {:<17} {}\n", k,
                                v.get<std::string>().empty() ? "(not set)" : v.get<std::string>());
+    for (const auto& b : report["breakers"]) {
+      std::string line = fmt::format("llm breaker: {} {} ({} consecutive failures", b["endpoint"].get<std::string>(),
+                                     b["state"].get<std::string>(), b["failures"].get<int>());
+      if (b.contains("next_probe_in_s")) line += fmt::format(", next probe in {} s", b["next_probe_in_s"].get<long long>());
+      std::cout << line << ")\n";
+    }
     std::cout << (healthy ? "ok\n" : "problems found\n");
   }
   return healthy ? kExitOk : kExitInfra;

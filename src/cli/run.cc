@@ -13,6 +13,7 @@
 #include "contract/validate.h"
 #include "cli/gate.h"
 #include "engine/loop.h"
+#include "engine/resilience.h"
 #include "gate/confine.h"
 #include "gate/rules.h"
 #include "llm/provider.h"
@@ -20,6 +21,7 @@
 #include "sandbox/runtime.h"
 #include "sandbox/workspace.h"
 #include "store/journal.h"
+#include "util/clock.h"
 #include "util/files.h"
 #include "util/log.h"
 
@@ -31,6 +33,8 @@ struct RunOptions {
   std::string contract, task, input = "{}", model, input_model, llm, llm_model, nu, log_file;
   int max_attempts = 3;
   double timeout_s = 10;
+  double deadline_s = 1800, generate_s = 300;
+  bool strict_budget = false;
   bool json = false, keep = false, quiet = false, unsafe = false;
   uint64_t memory_mb = 1024;
 };
@@ -129,6 +133,10 @@ int run(const RunOptions& opt) {
     return fail(usage_error("--max-attempts must be between 1 and 100"), opt.json);
   if (!(opt.timeout_s > 0))
     return fail(usage_error("--timeout must be a positive number of seconds"), opt.json);
+  if (!(opt.deadline_s > 0) || !(opt.generate_s > 0))
+    return fail(usage_error("--deadline and --generate-timeout must be positive numbers of seconds"), opt.json);
+  auto resilience = engine::resilience_from_env();
+  if (!resilience) return fail(resilience.error(), opt.json);
 
   auto nu = sandbox::find_nu(opt.nu);
   if (!nu.found) {
@@ -174,6 +182,28 @@ int run(const RunOptions& opt) {
   config.scan_rules = scan_rules;
   config.isolate = !opt.unsafe;
   config.memory_mb = opt.memory_mb;
+  config.deadline = std::chrono::milliseconds(static_cast<long long>(opt.deadline_s * 1000));
+  config.generate_budget = std::chrono::milliseconds(static_cast<long long>(opt.generate_s * 1000));
+  config.retry = resilience->retry;
+  // Budgets that cannot all be used: say so before the first request.
+  if (const auto worst = engine::worst_case(config); worst > config.deadline) {
+    const std::string why = fmt::format(
+        "{} attempts at their stage budgets (generate {} s + syntax {} s + tool {} s) may take {} s, "
+        "more than the --deadline of {} s; the deadline wins",
+        config.max_attempts, config.generate_budget.count() / 1000.0, config.syntax_timeout.count() / 1000.0,
+        config.tool_timeout.count() / 1000.0, worst.count() / 1000.0, config.deadline.count() / 1000.0);
+    if (opt.strict_budget) return fail(usage_error(why + " (--strict-budget)"), opt.json);
+    log.warn(why);
+  }
+  // One breaker per endpoint, its state in the journal, so every bitter
+  // process using this data dir agrees on whether the server is down.
+  engine::JournalBreakerStore breaker_store(**journal);
+  llm::CircuitBreaker breaker((*provider)->endpoint(), resilience->breaker, breaker_store, system_clock(),
+                              [&log](const std::string& from, const std::string& to, const llm::BreakerState& s) {
+                                log.warn(fmt::format("circuit breaker for {}: {} -> {} ({} consecutive failures)",
+                                                     "the LLM endpoint", from, to, s.failures));
+                              });
+  config.breaker = &breaker;
 
   engine::LoopInput in;
   in.contract = &*contract;
@@ -221,6 +251,12 @@ Handler add_run(CLI::App& app) {
   app.add_option("--nu", opt->nu, "Path to the nu binary (else $BITTER_NU, next to bitter, PATH)");
   app.add_option("--timeout", opt->timeout_s,
                  "Wall-clock limit in seconds for each run of the generated tool (default 10)");
+  app.add_option("--deadline", opt->deadline_s,
+                 "Wall-clock limit in seconds for the whole execution, all attempts (default 1800)");
+  app.add_option("--generate-timeout", opt->generate_s,
+                 "Limit in seconds for one LLM answer, retries included (default 300)");
+  app.add_flag("--strict-budget", opt->strict_budget,
+               "Refuse to start when the stage budgets times the attempts exceed --deadline");
   app.add_option("--memory", opt->memory_mb,
                  "Address-space limit in MB for each run of the generated tool (default 1024)");
   app.add_flag("--unsafe-no-sandbox", opt->unsafe,

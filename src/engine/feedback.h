@@ -21,6 +21,10 @@ inline constexpr const char* kValidate = "validate";
 // The code gate (rules over the extracted tool) and the input gate (task text, attempt 0).
 inline constexpr const char* kScan = "scan";
 inline constexpr const char* kInputGate = "input_gate";
+// A transient LLM fault that was retried (no attempt consumed), and the
+// execution's deadline passing.
+inline constexpr const char* kLlmRetry = "llm_retry";
+inline constexpr const char* kDeadline = "deadline";
 
 struct Failure {
   std::string stage;

@@ -15,6 +15,7 @@
 #include "sandbox/workspace.h"
 #include "util/files.h"
 #include "util/ids.h"
+#include "llm/retry.h"
 
 namespace bt::engine {
 namespace {
@@ -36,6 +37,8 @@ class Execution {
     out_.trace_id = new_trace_id();
     out_.max_attempts = config_.max_attempts;
     schema_text_ = contract::to_json_schema(*in_.model).dump(2);
+    clock_ = config_.clock ? config_.clock : &system_clock();
+    if (config_.deadline.count() > 0) deadline_ = clock_->now() + config_.deadline;
   }
 
   Result<Outcome> run();
@@ -50,6 +53,11 @@ class Execution {
                nlohmann::json detail = nlohmann::json::object());
   nlohmann::json fields(int k, const std::string& stage_name) const;
   Status accept(const std::string& code);
+  // Time left before the deadline (a large value when there is none).
+  std::chrono::milliseconds left() const;
+  bool past_deadline() const { return deadline_ && left().count() <= 0; }
+  // Ends the execution: the deadline passed during `stage_name`.
+  Failure deadline_failure(int k, const std::string& stage_name);
 
   const LoopConfig& config_;
   const LoopInput& in_;
@@ -60,7 +68,22 @@ class Execution {
   std::string schema_text_;
   std::string previous_code_, previous_feedback_;
   nlohmann::json output_;
+  bt::Clock* clock_ = nullptr;
+  std::optional<bt::Clock::TimePoint> deadline_;
 };
+
+std::chrono::milliseconds Execution::left() const {
+  if (!deadline_) return std::chrono::hours(24 * 365);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - clock_->now());
+}
+
+Failure Execution::deadline_failure(int k, const std::string& stage_name) {
+  const std::string why = fmt::format("deadline: the execution's deadline of {} s passed during {}",
+                                      config_.deadline.count() / 1000.0, stage_name);
+  out_.stopped_by = semantic_error(why);
+  (void)stage(k, kDeadline, false, Clock::now(), {{"summary", why}, {"stage", stage_name}});
+  return Failure{kDeadline, why, {}, {}, {}, {}};
+}
 
 nlohmann::json Execution::fields(int k, const std::string& stage_name) const {
   nlohmann::json f = {{"trace_id", out_.trace_id}, {"execution_id", out_.execution_id}};
@@ -97,8 +120,20 @@ std::optional<Failure> Execution::generate(int k, store::AttemptRow& row) {
   llm::Request request;
   request.messages = llm::build_prompt(p);
 
+  if (deadline_) request.timeout = std::min(config_.generate_budget, left());
+  llm::RetryingProvider retrying(
+      provider_, config_.retry, *clock_, std::random_device{}(), config_.breaker, [&](const llm::RetryEvent& e) {
+        (void)stage(k, kLlmRetry, false, Clock::now(),
+                    {{"summary", fmt::format("transient LLM fault, retry {} of {} in {} ms: {}", e.retry,
+                                             config_.retry.max_retries, e.delay.count(), e.error.message)},
+                     {"retry", e.retry},
+                     {"delay_ms", e.delay.count()},
+                     {"error", e.error.message}});
+      });
+
   const auto t0 = Clock::now();
-  auto answer = provider_.complete(request);
+  auto answer = retrying.complete(request);
+  if (!answer && past_deadline()) return deadline_failure(k, kGenerate);
   if (!answer) {
     out_.stopped_by = answer.error();
     (void)stage(k, kGenerate, false, t0,
@@ -139,7 +174,9 @@ std::optional<Failure> Execution::check_and_run(int k, const fs::path& workspace
   }
 
   auto t0 = Clock::now();
-  auto syntax = gate::check_nu_syntax(config_.nu, tool, config_.syntax_timeout);
+  if (past_deadline()) return deadline_failure(k, kSyntax);
+  auto syntax = gate::check_nu_syntax(config_.nu, tool, std::min(config_.syntax_timeout, left()));
+  if (past_deadline()) return deadline_failure(k, kSyntax);
   if (!syntax) {
     out_.stopped_by = syntax.error();
     (void)stage(k, kSyntax, false, t0, {{"summary", syntax.error().message}});
@@ -177,7 +214,9 @@ std::optional<Failure> Execution::check_and_run(int k, const fs::path& workspace
   spec.cwd = workspace.string();
   spec.env = sandbox::minimal_env(workspace);
   spec.stdin_data = in_.input.dump();
-  spec.timeout = config_.tool_timeout;
+  if (past_deadline()) return deadline_failure(k, kExecute);
+  const bool deadline_bound = left() < config_.tool_timeout;
+  spec.timeout = std::min(config_.tool_timeout, left());
   spec.stdout_cap = config_.stdout_cap;
   spec.stderr_cap = config_.stderr_cap;
   if (config_.isolate) {
@@ -198,6 +237,8 @@ std::optional<Failure> Execution::check_and_run(int k, const fs::path& workspace
     (void)stage(k, kExecute, false, t0, {{"summary", run.error().message}});
     return Failure{kExecute, run.error().message, {}, {}, {}, {}};
   }
+  // Killed because the execution ran out of time, not because the tool is slow.
+  if (run->timed_out && deadline_bound) return deadline_failure(k, kExecute);
   const bool ran_ok = !run->timed_out && run->term_signal == 0 && run->exit_code == 0;
   (void)stage(k, kExecute, ran_ok, t0,
               {{"summary", run->describe()},
@@ -332,6 +373,10 @@ Result<Outcome> Execution::run() {
   Failure last;
   bool passed = false;
   for (int k = 1; k <= config_.max_attempts && !passed && !out_.stopped_by; ++k) {
+    if (past_deadline()) {
+      last = deadline_failure(k - 1, "the wait before attempt " + std::to_string(k));
+      break;
+    }
     const auto t0 = Clock::now();
     if (auto s = journal_.start_attempt(row.id, k); !s) return s.error();
     store::AttemptRow attempt_row;
@@ -407,6 +452,11 @@ Result<Outcome> Execution::run() {
 }
 
 }  // namespace
+
+std::chrono::milliseconds worst_case(const LoopConfig& config) {
+  if (config.deadline.count() <= 0) return std::chrono::milliseconds(0);
+  return (config.generate_budget + config.syntax_timeout + config.tool_timeout) * config.max_attempts;
+}
 
 Result<Outcome> run_loop(const LoopConfig& config, const LoopInput& input, llm::Provider& provider,
                          store::Journal& journal, Logger& log) {

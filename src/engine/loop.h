@@ -14,8 +14,11 @@
 
 #include "contract/contract.h"
 #include "engine/feedback.h"
+#include "llm/breaker.h"
 #include "llm/provider.h"
+#include "llm/retry.h"
 #include "store/journal.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/result.h"
 
@@ -44,7 +47,21 @@ struct LoopConfig {
   int nofile = 256;
   uint64_t fsize_mb = 64;
   std::shared_ptr<const gate::RuleSet> scan_rules;  // code gate rules; null = built-in
+  // Transient LLM faults are retried inside the generate stage; they never
+  // cost an attempt. The breaker (shared per endpoint) may be null.
+  llm::RetryPolicy retry;
+  llm::CircuitBreaker* breaker = nullptr;
+  Clock* clock = nullptr;  // null = the system clock; tests inject a FakeClock
+  // The whole execution's deadline (zero = none). Each stage gets
+  // min(its budget, time left); passing it ends the execution as FAILED
+  // with reason "deadline".
+  std::chrono::milliseconds deadline{0};
+  std::chrono::milliseconds generate_budget{300'000};
 };
+
+// Budgets that cannot fit: the time `attempts` attempts may take at their
+// stage budgets, for the warning at submission. Zero when there is no deadline.
+std::chrono::milliseconds worst_case(const LoopConfig& config);
 
 struct LoopInput {
   const contract::Contract* contract = nullptr;

@@ -9,14 +9,16 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <mutex>
 #include <system_error>
 #include <utility>
 #include <vector>
 
-#include "llm/curl_api.h"
 #include <nlohmann/json.hpp>
+
+#include "llm/curl_api.h"
 
 #include "util/strings.h"
 
@@ -30,6 +32,22 @@ using std::chrono::milliseconds;
 // must not eat the machine's memory.
 constexpr std::size_t kMaxBody = std::size_t{64} << 20;
 constexpr std::size_t kExcerptChars = 300;
+
+bool starts_with_nocase(std::string_view s, std::string_view prefix);
+
+// Retry-After: delay-seconds or an HTTP-date (RFC 9110 10.2.3).
+std::optional<milliseconds> parse_retry_after(const std::string& v) {
+  if (v.empty()) return std::nullopt;
+  if (v.find_first_not_of("0123456789") == std::string::npos && v.size() < 10)
+    return milliseconds(std::stoll(v) * 1000);
+  std::tm tm{};
+  if (const char* end = strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm); end && *end == '\0') {
+    const auto at = std::chrono::system_clock::from_time_t(timegm(&tm));
+    const auto left = std::chrono::duration_cast<milliseconds>(at - std::chrono::system_clock::now());
+    return std::max(milliseconds(0), left);
+  }
+  return std::nullopt;
+}
 
 bool starts_with_nocase(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
@@ -106,6 +124,14 @@ long long_field(const json& obj, const char* key) {
   return it != obj.end() && it->is_number() ? it->get<long>() : 0;
 }
 
+// Keeps the one response header the retry logic needs.
+std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
+  const std::string_view line(data, size * n);
+  constexpr std::string_view name = "retry-after:";
+  if (starts_with_nocase(line, name)) *static_cast<std::string*>(user) = trim(std::string(line.substr(name.size())));
+  return size * n;
+}
+
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
   auto* body = static_cast<std::string*>(user);
   if (body->size() + size * n > kMaxBody) return 0;  // makes curl fail with CURLE_WRITE_ERROR
@@ -147,6 +173,7 @@ class OpenAiProvider final : public Provider {
   std::string describe() const override {
     return "openai " + display_url(base_url_) + " model=" + model_;
   }
+  std::string endpoint() const override { return display_url(base_url_); }
 
  private:
   Error fail(ErrorKind kind, const std::string& message) const {
@@ -191,6 +218,9 @@ class OpenAiProvider final : public Provider {
     api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_out.size()));
     api.easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
     api.easy_setopt(h, CURLOPT_USERAGENT, "bitter-truth");
+    std::string retry_after;
+    api.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    api.easy_setopt(h, CURLOPT_HEADERDATA, &retry_after);
     api.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     api.easy_setopt(h, CURLOPT_WRITEDATA, &body_in);
     api.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
@@ -199,14 +229,20 @@ class OpenAiProvider final : public Provider {
     api.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     api.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout_.count()));
     // The whole exchange, generation included, must end within read_timeout.
-    api.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(read_timeout_.count()));
+    // A request also ends when the execution's deadline says so.
+    const auto timeout = request.timeout.count() > 0 ? std::min(request.timeout, read_timeout_) : read_timeout_;
+    api.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(1, timeout.count())));
 
     const CURLcode rc = api.easy_perform(h);
     if (rc != CURLE_OK) return transport_error(api, h, rc, errbuf, body_in.size());
 
     long status = 0;
     api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    if (status < 200 || status >= 300) return status_error(status, body_in);
+    if (status < 200 || status >= 300) {
+      Error e = status_error(status, body_in);
+      e.retry_after = parse_retry_after(retry_after);
+      return e;
+    }
     return parse(body_in);
   }
 

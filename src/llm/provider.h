@@ -20,6 +20,9 @@ struct Request {
   std::vector<Message> messages;
   double temperature = 0.2;
   int max_tokens = 4096;
+  // Upper bound for this request (the execution's time left); zero = the
+  // provider's own read timeout.
+  std::chrono::milliseconds timeout{0};
 };
 
 struct Response {
@@ -38,6 +41,8 @@ class Provider {
   // usage (bad configuration, HTTP 401/404 and other 4xx).
   virtual Result<Response> complete(const Request& request) = 0;
   virtual std::string describe() const = 0;  // e.g. "openai http://127.0.0.1:8080/v1 model=x"
+  // What a circuit breaker guards: the server, whatever the model.
+  virtual std::string endpoint() const { return describe(); }
 };
 
 struct ProviderConfig {

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -48,6 +49,25 @@ struct StageRow {
   std::string at;
 };
 
+// A circuit breaker's state for one LLM endpoint, shared by every bitter
+// process using this data dir. Times are wall-clock milliseconds.
+struct BreakerRow {
+  std::string endpoint;
+  std::string state = "closed";  // closed | open | half_open
+  int failures = 0;              // consecutive transient failures
+  long long opened_at_ms = 0;
+  long long probe_started_ms = 0;  // half_open: when the one probe was let through
+  std::string updated_at;
+};
+
+// A tool that passed every gate and the contract, reusable for the same
+// contract, model, task, runtime, LLM model and prompt version (the key).
+struct CacheRow {
+  std::string key, code, execution_id, model, contract;
+  std::string created_at, last_hit_at;
+  long long hits = 0;
+};
+
 nlohmann::json to_json(const ExecutionRow& e);
 nlohmann::json to_json(const AttemptRow& a);
 nlohmann::json to_json(const StageRow& s);
@@ -72,6 +92,19 @@ class Journal {
   Result<std::vector<ExecutionRow>> recent(int limit);
   // Ids may be abbreviated as in git: a unique prefix finds the execution.
   Result<std::string> resolve_id(const std::string& prefix);
+
+  // Reads the endpoint's breaker (closed if unknown), lets `change` modify
+  // it and writes it back, all in one write transaction.
+  Result<BreakerRow> update_breaker(const std::string& endpoint,
+                                    const std::function<void(BreakerRow&)>& change);
+  Result<std::vector<BreakerRow>> breakers();
+
+  Status cache_put(const CacheRow& row);
+  // The entry for `key` (its hit count bumped), or none.
+  Result<std::optional<CacheRow>> cache_hit(const std::string& key);
+  Status cache_evict(const std::string& key);
+  Result<std::vector<CacheRow>> cache_list();
+  Result<long long> cache_purge();  // entries removed
 
  private:
   explicit Journal(sqlite3* db) : db_(db) {}

@@ -3,6 +3,8 @@
 // into an exit code or a response.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -17,6 +19,8 @@ enum class ErrorKind { usage, input, infra, semantic, internal };
 struct Error {
   ErrorKind kind = ErrorKind::internal;
   std::string message;
+  // Set by a server that said when to come back (HTTP Retry-After).
+  std::optional<std::chrono::milliseconds> retry_after{};
 };
 
 inline Error usage_error(std::string m) { return {ErrorKind::usage, std::move(m)}; }

@@ -5,7 +5,10 @@
 
 #include <httplib.h>
 
+#include <atomic>
+#include <chrono>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -20,6 +23,8 @@ struct FakeAnswer {
   std::string content;  // the assistant message text (status 200)
   std::string raw_body; // sent as is when set (errors, garbage)
   std::string finish_reason = "stop";
+  std::map<std::string, std::string> headers;  // e.g. Retry-After
+  std::chrono::milliseconds delay{0};          // a slow or hanging server
 };
 
 class FakeLlm {
@@ -38,7 +43,14 @@ class FakeLlm {
           a = {500, "", R"({"error":{"message":"fake LLM: script exhausted"}})"};
         }
       }
+      if (a.delay.count() > 0) {
+        // Sleep in slices so stopping the server is not held up for long.
+        const auto until = std::chrono::steady_clock::now() + a.delay;
+        while (std::chrono::steady_clock::now() < until && !stopping_)
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
       res.status = a.status;
+      for (const auto& [k, v] : a.headers) res.set_header(k, v);
       if (!a.raw_body.empty()) {
         res.set_content(a.raw_body, "application/json");
         return;
@@ -59,6 +71,7 @@ class FakeLlm {
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~FakeLlm() {
+    stopping_ = true;
     server_.stop();
     if (thread_.joinable()) thread_.join();
   }
@@ -83,6 +96,7 @@ class FakeLlm {
   std::mutex mu_;
   std::deque<FakeAnswer> script_;
   bool repeat_last_ = false;
+  std::atomic<bool> stopping_{false};
   std::vector<nlohmann::json> requests_;
   std::vector<std::string> auth_;
 };
