@@ -5,6 +5,7 @@
 #include <valijson/schema_parser.hpp>
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "contract/loader.h"
@@ -123,6 +124,12 @@ LintReport lint_string(const std::string& text, const std::string& name, const L
   YAML::Node root;
   try {
     root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own message is "bad file"
+    add(r, Severity::error, {name, e.mark.line + 1},
+        "invalid YAML: nested deeper than " + std::to_string(e.depth()) + " levels");
+    r.valid = false;
+    r.result = "error";
+    return r;
   } catch (const YAML::Exception& e) {
     add(r, Severity::error, {name, e.mark.is_null() ? 0 : e.mark.line + 1}, "invalid YAML: " + e.msg);
     r.valid = false;

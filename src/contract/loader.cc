@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "contract/loader_base.h"
@@ -235,6 +236,12 @@ class DcsLoader : detail::LoaderBase {
     std::filesystem::path full = path;
     if (full.is_relative()) full = std::filesystem::path(file_).parent_path() / full;
     if (auto it = external_.find(full.string()); it != external_.end()) return it->second;
+    // Only regular files: `$ref: /dev/zero#/x` would read until memory runs
+    // out, a FIFO or /dev/stdin would block the load forever (fuzz/README.md).
+    if (std::error_code ec; std::filesystem::exists(full, ec) && !std::filesystem::is_regular_file(full, ec)) {
+      if (options_.compat) return std::nullopt;
+      fail(ref, what + ": $ref '" + target + "': " + full.string() + " is not a regular file");
+    }
     auto text = read_file(full);
     if (!text) {
       if (options_.compat) return std::nullopt;
@@ -319,6 +326,10 @@ Result<Contract> load_string(const std::string& yaml, const std::string& name,
     return c;
   } catch (const detail::LoadError& e) {
     return input_error(e.message);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp 0.7 stops at 500 levels; its own message ("bad file") says nothing.
+    return input_error(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                       ": invalid YAML: nested deeper than " + std::to_string(e.depth()) + " levels");
   } catch (const YAML::Exception& e) {
     if (e.mark.is_null()) return input_error(name + ": invalid YAML: " + e.msg);
     return input_error(name + ":" + std::to_string(e.mark.line + 1) + ":" +

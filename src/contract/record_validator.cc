@@ -371,6 +371,39 @@ bool trailing_content(const char* end_of_value, const char* end) {
   return false;
 }
 
+// simdjson On-Demand does not enforce parser::max_depth(): the walk only
+// descends where the plan does (at most 64 levels, loader_base.h) and skips
+// everything else iteratively, so deep data cannot overflow our stack, but a
+// record nested 10,000 deep would pass as valid. Python's json (upstream)
+// gives up near 1,000 levels, so deeper records are a parse error in both
+// modes, as simdjson's DOM parser would report (DEPTH_ERROR at 1024).
+// Found with the 10,000-deep record of fuzz_regression_test.cc (fuzz/README.md).
+constexpr size_t kMaxJsonDepth = simdjson::DEFAULT_MAX_DEPTH;
+
+bool nested_too_deep(std::string_view s) {
+  if (s.size() <= kMaxJsonDepth) return false;  // each level needs a byte: the common case costs nothing
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+std::string too_deep_message() {
+  return "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+}
+
 }  // namespace
 
 static_assert(RecordValidator::kPadding >= simdjson::SIMDJSON_PADDING);
@@ -383,13 +416,17 @@ struct RecordValidator::Impl {
 };
 
 RecordValidator::RecordValidator(const Plan& plan, size_t per_record_cap)
-    : impl_(std::make_unique<Impl>(Impl{plan, per_record_cap, {}, {}})) {}
+    : impl_(std::make_unique<Impl>(Impl{plan, per_record_cap, od::parser{}, {}})) {}
 RecordValidator::~RecordValidator() = default;
 RecordValidator::RecordValidator(RecordValidator&&) noexcept = default;
 
 RecordValidator::Outcome RecordValidator::validate(std::string_view text, long long record,
                                                    std::vector<Violation>& out) {
   Outcome outcome;
+  if (nested_too_deep(text)) {
+    outcome.parse_error = too_deep_message();
+    return outcome;
+  }
   od::document doc;
   if (auto e = impl_->parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
     outcome.parse_error = simdjson::error_message(e);
@@ -412,6 +449,10 @@ RecordValidator::Outcome RecordValidator::validate(std::string_view text, long l
 RecordValidator::Outcome RecordValidator::validate_array(std::string_view text, long long first_record,
                                                          std::vector<Violation>& out, long long& records) {
   Outcome outcome;
+  if (nested_too_deep(text)) {
+    outcome.parse_error = too_deep_message();
+    return outcome;
+  }
   od::document doc;
   od::array arr;
   if (auto e = impl_->parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
