@@ -15,7 +15,7 @@ APT_PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev libvalijson-dev libcurl4-openssl-dev
   libsqlite3-dev libcli11-dev libfmt-dev libgtest-dev libcpp-httplib-dev
   libseccomp-dev
-  libre2-dev libicu-dev libsimdjson-dev
+  libre2-dev libicu-dev libsimdjson-dev nettle-dev
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -20,6 +20,7 @@ Handler add_gate(CLI::App& app);
 Handler add_schema(CLI::App& app);
 Handler add_validate(CLI::App& app);
 Handler add_lint(CLI::App& app);
+Handler add_cache(CLI::App& app);
 
 // Parses argv and runs the chosen subcommand; returns the exit code.
 int main_entry(int argc, char** argv);

@@ -12,10 +12,12 @@
 #include "contract/loader.h"
 #include "contract/validate.h"
 #include "cli/gate.h"
+#include "engine/cache.h"
 #include "engine/loop.h"
 #include "engine/resilience.h"
 #include "gate/confine.h"
 #include "gate/rules.h"
+#include "llm/prompt.h"
 #include "llm/provider.h"
 #include "sandbox/isolate.h"
 #include "sandbox/runtime.h"
@@ -34,16 +36,17 @@ struct RunOptions {
   int max_attempts = 3;
   double timeout_s = 10;
   double deadline_s = 1800, generate_s = 300;
-  bool strict_budget = false;
+  bool strict_budget = false, no_cache = false;
   bool json = false, keep = false, quiet = false, unsafe = false;
   uint64_t memory_mb = 1024;
 };
 
 void print_human(const engine::Outcome& o) {
   const bool ok = o.state == store::State::SUCCESS;
-  std::cout << (ok ? fmt::format("accepted on attempt {} of {}", o.attempts.size(),
-                                 o.max_attempts)
-                   : std::string("not accepted"))
+  std::cout << (ok && !o.cached_from.empty()
+                    ? fmt::format("accepted from the cache (the tool of execution {})", o.cached_from)
+                : ok ? fmt::format("accepted on attempt {} of {}", o.attempts.size(), o.max_attempts)
+                     : std::string("not accepted"))
             << fmt::format(" (execution {}, {} ms)\n", o.execution_id, o.duration_ms);
   for (const auto& a : o.attempts)
     std::cout << fmt::format("  attempt {}: {} — {} ({} ms)\n", a.attempt, a.outcome, a.summary,
@@ -76,6 +79,7 @@ nlohmann::json outcome_json(const engine::Outcome& o) {
   if (!o.escalation.empty()) j["escalation"] = o.escalation;
   if (o.stopped_by) j["error"] = o.stopped_by->message;
   if (!o.workspace.empty()) j["workspace"] = o.workspace.string();
+  if (!o.cached_from.empty()) j["cached_from"] = o.cached_from;
   return j;
 }
 
@@ -204,6 +208,12 @@ int run(const RunOptions& opt) {
                                                      "the LLM endpoint", from, to, s.failures));
                               });
   config.breaker = &breaker;
+  if (!opt.no_cache) {
+    auto version = sandbox::nu_version(*nu.found);
+    engine::CacheKeyInput key{&*contract, (*model)->name, *task, "nu " + (version ? *version : std::string("?")),
+                              (*provider)->describe(), llm::kPromptVersion};
+    config.cache_key = engine::cache_key(key);
+  }
 
   engine::LoopInput in;
   in.contract = &*contract;
@@ -255,6 +265,8 @@ Handler add_run(CLI::App& app) {
                  "Wall-clock limit in seconds for the whole execution, all attempts (default 1800)");
   app.add_option("--generate-timeout", opt->generate_s,
                  "Limit in seconds for one LLM answer, retries included (default 300)");
+  app.add_flag("--no-cache", opt->no_cache,
+               "Always ask the LLM: do not reuse a validated tool for the same contract, task and LLM");
   app.add_flag("--strict-budget", opt->strict_budget,
                "Refuse to start when the stage budgets times the attempts exceed --deadline");
   app.add_option("--memory", opt->memory_mb,

@@ -25,6 +25,8 @@ inline constexpr const char* kInputGate = "input_gate";
 // execution's deadline passing.
 inline constexpr const char* kLlmRetry = "llm_retry";
 inline constexpr const char* kDeadline = "deadline";
+// A cached tool tried on this input before any LLM request (attempt 0).
+inline constexpr const char* kCache = "cache";
 
 struct Failure {
   std::string stage;

@@ -53,6 +53,8 @@ class Execution {
                nlohmann::json detail = nlohmann::json::object());
   nlohmann::json fields(int k, const std::string& stage_name) const;
   Status accept(const std::string& code);
+  // Tries the cached tool for this key, if any. True if it passed here.
+  bool try_cache();
   // Time left before the deadline (a large value when there is none).
   std::chrono::milliseconds left() const;
   bool past_deadline() const { return deadline_ && left().count() <= 0; }
@@ -330,6 +332,36 @@ Status Execution::accept(const std::string& code) {
                                fs::perms::others_read);
 }
 
+bool Execution::try_cache() {
+  auto t0 = Clock::now();
+  auto hit = journal_.cache_hit(config_.cache_key);
+  if (!hit || !*hit) return false;
+  const store::CacheRow& row = **hit;
+  (void)stage(0, kCache, true, t0,
+              {{"summary", fmt::format("cached tool from execution {} ({} hits); trying it on this input",
+                                       row.execution_id, row.hits)},
+               {"key", row.key},
+               {"from_execution", row.execution_id}});
+  auto ws = sandbox::create_workspace(config_.data_dir, out_.execution_id, 0);
+  if (!ws) return false;  // the loop proper will meet the same problem and report it
+  out_.workspace = ws->dir.parent_path().parent_path();
+  const auto failure = check_and_run(0, ws->dir, row.code);
+  t0 = Clock::now();
+  if (failure) {
+    // The contract is the law: a cached tool that fails here is gone.
+    (void)journal_.cache_evict(row.key);
+    (void)stage(0, kCache, false, t0,
+                {{"summary", fmt::format("cached tool failed on this input at {}: evicted; asking the LLM",
+                                         failure->stage)},
+                 {"failure", failure->summary}});
+    return false;
+  }
+  if (auto s = accept(row.code); !s) return false;
+  out_.cached_from = row.execution_id;
+  out_.attempts.push_back({0, "passed", "cached tool from execution " + row.execution_id + " passed on this input", ms_since(t0)});
+  return true;
+}
+
 Result<Outcome> Execution::run() {
   const auto started = Clock::now();
   store::ExecutionRow row;
@@ -372,6 +404,7 @@ Result<Outcome> Execution::run() {
 
   Failure last;
   bool passed = false;
+  if (!out_.stopped_by && !config_.cache_key.empty()) passed = try_cache();
   for (int k = 1; k <= config_.max_attempts && !passed && !out_.stopped_by; ++k) {
     if (past_deadline()) {
       last = deadline_failure(k - 1, "the wait before attempt " + std::to_string(k));
@@ -396,6 +429,9 @@ Result<Outcome> Execution::run() {
       passed = true;
       attempt_row.outcome = "passed";
       if (auto s = accept(attempt_row.code); !s) return s.error();
+      // Only a tool that passed every gate and the contract is cached.
+      if (!config_.cache_key.empty())
+        (void)journal_.cache_put({config_.cache_key, attempt_row.code, row.id, in_.model->name, in_.contract_label, "", "", 0});
     } else {
       attempt_row.outcome = failure->stage;
       last = *failure;

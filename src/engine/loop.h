@@ -57,6 +57,8 @@ struct LoopConfig {
   // with reason "deadline".
   std::chrono::milliseconds deadline{0};
   std::chrono::milliseconds generate_budget{300'000};
+  // The validated-tool cache (engine/cache.h): empty key = not used.
+  std::string cache_key;
 };
 
 // Budgets that cannot fit: the time `attempts` attempts may take at their
@@ -92,6 +94,7 @@ struct Outcome {
   std::string escalation;             // set when the attempts ran out
   std::optional<Error> stopped_by;    // infra/usage error that ended the loop early
   std::filesystem::path workspace;    // kept workspace (failure or --keep), else empty
+  std::string cached_from;            // the execution whose cached tool was accepted, if any
   long long duration_ms = 0;
 };
 
