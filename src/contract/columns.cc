@@ -1,7 +1,9 @@
 #include "contract/columns.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
+#include <functional>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -99,6 +101,16 @@ bool castable(Column c, const json& v) {
     }
   }
   return true;
+}
+
+// The grouping key of a value: numbers by value (1 and 1.0 are one value,
+// as SQL GROUP BY sees them), everything else by its JSON text.
+std::string group_key(const json& v) {
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (d == std::trunc(d) && d >= -9e18 && d <= 9e18) return std::to_string(static_cast<long long>(d));
+  }
+  return v.dump();
 }
 
 // CAST(value AS VARCHAR), near enough for lengths and patterns.
@@ -219,6 +231,26 @@ ColumnChecks::ColumnChecks(const Model& model, Mode mode, Spec spec)
     }
   };
   add_rules(model.quality, nullptr);
+  // Checks across records see top-level fields only (as upstream's column
+  // checks do); strict says so instead of passing nested ones silently.
+  if (!compat) {
+    std::function<void(const std::vector<Field>&, const std::string&)> nested = [&](const std::vector<Field>& fields,
+                                                                                 const std::string& prefix) {
+      for (const Field& f : fields) {
+        const std::string name = prefix + "." + f.name;
+        if (f.unique || f.primary_key || !f.quality.empty())
+          s.notes.push_back({model.name + name, "warning",
+                             "unique, primaryKey and quality rules are checked on top-level fields only; not checked here",
+                             f.loc.str()});
+        nested(f.fields, name);
+        if (f.items) nested(f.items->fields, name + "[]");
+      }
+    };
+    for (const Field& f : model.fields) {
+      nested(f.fields, "." + f.name);
+      if (f.items) nested(f.items->fields, "." + f.name + "[]");
+    }
+  }
   for (const Field& f : model.fields) add_rules(f.quality, &f);
   if (!s.sql.empty()) {
     auto t = SqlTable::create(model);
@@ -257,7 +289,7 @@ void ColumnChecks::add(const json& record) {
     if (null) ++c.missing;
     if (c.check_unique) {
       // GROUP BY semantics: every NULL falls into one group.
-      const std::string k = null ? std::string("\0null", 5) : v->dump();
+      const std::string k = null ? std::string("\0null", 5) : group_key(*v);
       if (++c.values[k] == 2) ++c.duplicates;
     }
     if (!compat || null) continue;
@@ -278,7 +310,7 @@ void ColumnChecks::add(const json& record) {
     for (const std::string& k : s.key) {
       const json* v = lookup(k);
       any_null = any_null || !v || v->is_null();
-      tuple += (v ? v->dump() : "null") + '\x1f';
+      tuple += (v ? group_key(*v) : "null") + '\x1f';
     }
     if (any_null) ++s.key_nulls;
     if (!s.key_values.insert(tuple).second) ++s.key_duplicates;
@@ -304,7 +336,7 @@ void ColumnChecks::add(const json& record) {
       if (m.pattern && m.pattern->ok() && !RE2::PartialMatch(as_varchar(*v), *m.pattern)) invalid = true;
       m.count += invalid;
     } else if (r.metric == "duplicateValues" && !null) {
-      if (++m.seen[v->dump()] > 1) ++m.count;
+      if (++m.seen[group_key(*v)] > 1) ++m.count;
     }
   }
   if (s.table) {

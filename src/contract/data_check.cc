@@ -249,6 +249,12 @@ Result<DataReport> check_data(const Contract& contract, const DataOptions& optio
     for (Check& c : columns.finish()) report.checks.push_back(std::move(c));
   }
 
+  // Contract-level quality (SodaCL and the like) cannot be run here.
+  if (!compat)
+    for (const QualityRule& q : contract.quality)
+      report.checks.push_back({"quality (" + (q.type.empty() ? std::string("contract level") : q.type) + ")",
+                               "warning", "contract-level quality rules cannot be checked locally; not checked",
+                               q.loc.str()});
   std::string result = "passed";
   if (!report.violations.empty() || report.omitted) result = "failed";
   for (const Check& c : report.checks) result = worse(result, c.result);

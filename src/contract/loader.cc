@@ -112,6 +112,10 @@ class DcsLoader : detail::LoaderBase {
       else if (pk.IsSequence())
         for (const auto& k : pk) m.primary_key.push_back(scalar(k));
       else fail(pk, what + ": 'primaryKey' must be a field name or a list of them");
+      if (!options_.compat)
+        for (const std::string& k : m.primary_key)
+          if (std::none_of(m.fields.begin(), m.fields.end(), [&](const Field& f) { return f.name == k; }))
+            fail(pk, what + ": primaryKey names '" + k + "', which is not one of its fields");
     }
     if (!options_.compat)
       warn_unknown_keys(node, {"description", "type", "fields", "quality", "primaryKey", "title",

@@ -121,6 +121,11 @@ std::vector<QualityRule> LoaderBase::read_quality(const YAML::Node& node, const 
     } catch (const std::exception& e) {
       fail(item, what + ": quality arguments: " + e.what());
     }
+    // ODCS puts `unit` (rows | percent) on the rule; arguments.unit also works.
+    if (const std::string unit = scalar(child(item, "unit")); !unit.empty()) {
+      if (!r.arguments.is_object()) r.arguments = json::object();
+      if (!r.arguments.contains("unit")) r.arguments["unit"] = unit;
+    }
     for (const char* t : kThresholds) {
       const YAML::Node b = child(item, t);
       if (!b.IsDefined()) continue;

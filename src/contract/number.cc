@@ -104,6 +104,9 @@ std::string Number::str() const {
 int compare(const Number& a, const Number& b) {
   using K = Number::Kind;
   if (a.kind == K::big || b.kind == K::big) {
+    // Infinity is beyond every integer, however big.
+    if (a.kind == K::float64 && std::isinf(a.d)) return a.d > 0 ? 1 : -1;
+    if (b.kind == K::float64 && std::isinf(b.d)) return b.d > 0 ? -1 : 1;
     // A float that is not integral is never equal to a big integer, and the
     // big integer is far from any fraction, so comparing trunc() is exact.
     Number fa = a, fb = b;

@@ -110,6 +110,8 @@ class RecordValidator {
                          long long& records);
 
  private:
+  std::string syntax_error(std::string_view text);
+
   // The parser's type depends on the SIMD kernel record_validator.cc is
   // compiled for, so it stays out of this header.
   struct Impl;

@@ -54,6 +54,15 @@ void append_key(std::string& path, std::string_view key) {
   path += "']";
 }
 
+// -?(0|[1-9][0-9]*): JSON's integer syntax.
+bool is_integer_literal(std::string_view raw) {
+  const size_t from = !raw.empty() && raw[0] == '-' ? 1 : 0;
+  if (raw.size() == from) return false;
+  if (raw[from] == '0' && raw.size() > from + 1) return false;
+  return std::all_of(raw.begin() + static_cast<long>(from), raw.end(),
+                     [](unsigned char c) { return std::isdigit(c); });
+}
+
 // A step in the path, rendered only when a violation needs it.
 struct Step {
   std::string_view key;
@@ -134,6 +143,64 @@ class Walk {
     stop_ = true;
   }
 
+  // Reads a value no rule looks at (an allowed unknown key, a free-form
+  // object, the rest of a record compat stopped checking) just to be sure it
+  // is JSON: On-Demand skips values without validating them, and Python's
+  // json.loads (upstream) would reject `tru` anywhere in the record.
+  // Depth is bounded by nested_too_deep() before any walk starts.
+  template <typename V>
+  void consume(V& v) {
+    if (!error_.empty()) return;
+    od::json_type t;
+    if (auto e = v.type().get(t)) return parse_fail(e);
+    switch (t) {
+      case od::json_type::object: {
+        od::object obj;
+        if (auto e = v.get_object().get(obj)) return parse_fail(e);
+        for (auto field : obj) {
+          std::string_view key;
+          if (auto e = field.unescaped_key().get(key)) return parse_fail(e);
+          od::value child;
+          if (auto e = field.value().get(child)) return parse_fail(e);
+          consume(child);
+          if (!error_.empty()) return;
+        }
+        return;
+      }
+      case od::json_type::array: {
+        od::array arr;
+        if (auto e = v.get_array().get(arr)) return parse_fail(e);
+        for (auto element : arr) {
+          od::value child;
+          if (auto e = element.get(child)) return parse_fail(e);
+          consume(child);
+          if (!error_.empty()) return;
+        }
+        return;
+      }
+      case od::json_type::string: {
+        std::string_view s;
+        if (auto e = v.get_string().get(s)) parse_fail(e);
+        return;
+      }
+      case od::json_type::number: {
+        Number n;
+        (void)read_number(v, n);
+        return;
+      }
+      case od::json_type::boolean: {
+        bool b;
+        if (auto e = v.get_bool().get(b)) parse_fail(e);
+        return;
+      }
+      case od::json_type::null: {
+        bool is_null = false;
+        if (auto e = v.is_null().get(is_null); e || !is_null) parse_fail(e ? e : simdjson::N_ATOM_ERROR);
+        return;
+      }
+    }
+  }
+
  private:
   template <typename V>
   std::string raw_of(V& v, od::json_type t) {
@@ -153,34 +220,27 @@ class Walk {
 
   template <typename V>
   bool read_number(V& v, Number& num) {
-    od::number_type nt;
-    if (v.get_number_type().get(nt)) {
-      // simdjson 3.0 has no big integers: an integer literal beyond 64 bits is
-      // an error to it but a valid (exact) integer to Python and to us.
-      std::string_view raw = v.raw_json_token();
-      while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) raw.remove_suffix(1);
-      const size_t digits_from = !raw.empty() && raw[0] == '-' ? 1 : 0;
-      const bool integer_literal = raw.size() > digits_from &&
-                                   std::all_of(raw.begin() + static_cast<long>(digits_from), raw.end(),
-                                               [](unsigned char c) { return std::isdigit(c); });
-      if (!integer_literal) {
-        parse_fail(simdjson::NUMBER_ERROR);
-        return false;
+    od::number_type nt{};
+    simdjson::error_code e = v.get_number_type().get(nt);
+    if (!e) {
+      switch (nt) {
+        case od::number_type::signed_integer: num.kind = Number::Kind::int64; e = v.get_int64().get(num.i); break;
+        case od::number_type::unsigned_integer: num.kind = Number::Kind::uint64; e = v.get_uint64().get(num.u); break;
+        case od::number_type::floating_point_number: num.kind = Number::Kind::float64; e = v.get_double().get(num.d); break;
       }
-      num.kind = Number::Kind::big;
-      num.big = raw;
-      return true;
     }
-    simdjson::error_code e = simdjson::SUCCESS;
-    switch (nt) {
-      case od::number_type::signed_integer: num.kind = Number::Kind::int64; e = v.get_int64().get(num.i); break;
-      case od::number_type::unsigned_integer: num.kind = Number::Kind::uint64; e = v.get_uint64().get(num.u); break;
-      case od::number_type::floating_point_number: num.kind = Number::Kind::float64; e = v.get_double().get(num.d); break;
-    }
-    if (e) {
+    if (!e) return true;
+    // simdjson 3.0 has no big integers: an integer literal beyond 64 bits is
+    // an error to it but a valid (exact) integer to Python and to us.
+    std::string_view raw = v.raw_json_token();
+    while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) raw.remove_suffix(1);
+    if (!is_integer_literal(raw)) {
       parse_fail(e);
       return false;
     }
+    num = Number{};
+    num.kind = Number::Kind::big;
+    num.big = raw;
     return true;
   }
 
@@ -316,7 +376,9 @@ class Walk {
       steps_.push_back({key, -1});
       if (child >= 0) {
         value(child, v);
-      } else if (!n.allow_unknown) {
+      } else if (n.allow_unknown) {
+        consume(v);
+      } else {
         od::json_type t;
         std::string raw = v.type().get(t) ? std::string("?") : raw_of(v, t);
         report(n, "additionalProperties", n.declared, raw);
@@ -346,7 +408,7 @@ class Walk {
         value(n.items, v);
         steps_.pop_back();
       } else {
-        v.type();  // untyped elements: the iterator skips them
+        consume(v);  // no rule for the elements, but they must be JSON
       }
       ++i;
     }
@@ -420,6 +482,22 @@ RecordValidator::RecordValidator(const Plan& plan, size_t per_record_cap)
 RecordValidator::~RecordValidator() = default;
 RecordValidator::RecordValidator(RecordValidator&&) noexcept = default;
 
+// The whole text read once more, only for its syntax: after compat stopped
+// at a record's first violation, the rest must still be JSON ("" if it is).
+std::string RecordValidator::syntax_error(std::string_view text) {
+  od::document doc;
+  if (auto e = impl_->parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING).get(doc))
+    return simdjson::error_message(e);
+  std::vector<Violation> none;
+  Walk walk(impl_->plan, -1, 0, none, impl_->steps);
+  walk.consume(doc);
+  if (!walk.error().empty()) return walk.error();
+  const char* at = nullptr;
+  if (!doc.current_location().get(at) && trailing_content(at, text.data() + text.size()))
+    return "extra data after the JSON value";
+  return "";
+}
+
 RecordValidator::Outcome RecordValidator::validate(std::string_view text, long long record,
                                                    std::vector<Violation>& out) {
   Outcome outcome;
@@ -434,15 +512,16 @@ RecordValidator::Outcome RecordValidator::validate(std::string_view text, long l
   }
   Walk walk(impl_->plan, record, impl_->cap, out, impl_->steps);
   walk.value(impl_->plan.root(), doc);
+  outcome.violations = walk.found();
   if (!walk.error().empty()) {
     outcome.parse_error = walk.error();
-  } else if (!walk.stopped()) {
-    // Only a fully walked document can be checked for trailing bytes.
+  } else if (walk.stopped()) {
+    outcome.parse_error = syntax_error(text);  // compat stopped early: read the rest
+  } else {
     const char* at = nullptr;
     if (!doc.current_location().get(at) && trailing_content(at, text.data() + text.size()))
       outcome.parse_error = "extra data after the JSON value";
   }
-  outcome.violations = walk.found();
   return outcome;
 }
 
@@ -464,6 +543,7 @@ RecordValidator::Outcome RecordValidator::validate_array(std::string_view text, 
     return outcome;
   }
   long long i = first_record;
+  bool stopped = false;
   for (auto element : arr) {
     od::value v;
     if (auto e = element.get(v)) {
@@ -477,9 +557,17 @@ RecordValidator::Outcome RecordValidator::validate_array(std::string_view text, 
       outcome.parse_error = walk.error();
       return outcome;
     }
+    stopped = stopped || walk.stopped();
     ++i;
   }
   records = i - first_record;
+  if (stopped) {
+    outcome.parse_error = syntax_error(text);
+  } else {
+    const char* at = nullptr;
+    if (!doc.current_location().get(at) && trailing_content(at, text.data() + text.size()))
+      outcome.parse_error = "extra data after the JSON array";
+  }
   return outcome;
 }
 

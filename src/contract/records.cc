@@ -61,18 +61,27 @@ Result<Delimiter> sniff_delimiter(const std::filesystem::path& path) {
   Fd holder;
   auto fd = open_read(path, holder);
   if (!fd) return fd.error();
-  char buf[4096];
-  const ssize_t n = read_full(*fd, buf, sizeof buf);
-  if (n < 0) return input_error("cannot read " + path.string() + ": " + std::strerror(errno));
-  const std::string_view head(buf, static_cast<size_t>(n));
+  // Enough of the file to see where the first value ends: up to the first
+  // line break after a closing brace, however long that first line is.
+  constexpr size_t kBlock = 64 << 10, kMaxSniff = 16 << 20;
+  std::string head;
+  for (;;) {
+    const size_t used = head.size();
+    head.resize(used + kBlock);
+    const ssize_t n = read_full(*fd, head.data() + used, kBlock);
+    if (n < 0) return input_error("cannot read " + path.string() + ": " + std::strerror(errno));
+    head.resize(used + static_cast<size_t>(n));
+    const size_t nl = head.find('\n');
+    const bool more_after_newline = nl != std::string::npos && head.find_first_not_of(" \t\r\n", nl) != std::string::npos;
+    if (static_cast<size_t>(n) < kBlock || more_after_newline || head.size() >= kMaxSniff) break;
+  }
   const size_t first = head.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && head[first] == '[') return Delimiter::array;
+  if (first != std::string::npos && head[first] == '[') return Delimiter::array;
   // One object per line: a line break right after a '}' that is followed by '{'.
-  for (size_t nl = head.find('\n'); nl != std::string_view::npos; nl = head.find('\n', nl + 1)) {
+  for (size_t nl = head.find('\n'); nl != std::string::npos; nl = head.find('\n', nl + 1)) {
     const size_t before = head.find_last_not_of(" \t\r", nl == 0 ? 0 : nl - 1);
     const size_t after = head.find_first_not_of(" \t\r\n", nl);
-    if (before != std::string_view::npos && head[before] == '}' && after != std::string_view::npos &&
-        head[after] == '{')
+    if (before != std::string::npos && head[before] == '}' && after != std::string::npos && head[after] == '{')
       return Delimiter::new_line;
   }
   return Delimiter::none;

@@ -111,9 +111,17 @@ Result<double> SqlTable::scalar(const std::string& query) {
     return input_error(std::string("not a query SQLite can run: ") + sqlite3_errmsg(i.db));
   }
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
-  for (const char* p = tail; p && *p; ++p)
-    if (!std::isspace(static_cast<unsigned char>(*p)) && *p != ';')
+  // What follows the first statement may only be comments and blanks:
+  // preparing it yields no statement then.
+  if (tail && *tail) {
+    sqlite3_stmt* next = nullptr;
+    sqlite3_set_authorizer(i.db, read_only_authorizer, nullptr);
+    const int rc = sqlite3_prepare_v2(i.db, tail, -1, &next, nullptr);
+    sqlite3_set_authorizer(i.db, nullptr, nullptr);
+    if (next) sqlite3_finalize(next);
+    if (rc != SQLITE_OK || next)
       return input_error("a quality query must be one statement, found more after the first");
+  }
   if (!sqlite3_stmt_readonly(stmt)) return input_error("a quality query must be read-only (a SELECT)");
   const int rc = sqlite3_step(stmt);
   if (rc == SQLITE_DONE) return input_error("the query returned no rows");
