@@ -176,6 +176,8 @@ int run(const RunOptions& opt) {
     return fail(s.error(), opt.json);
   auto journal = store::Journal::open(data / "journal.db");
   if (!journal) return fail(journal.error(), opt.json);
+  if (auto orphans = (*journal)->fail_interrupted(); orphans && !orphans->empty())
+    log.warn(fmt::format("{} execution(s) interrupted by a bitter process that ended marked FAILED", orphans->size()));
 
   engine::LoopConfig config;
   config.data_dir = data;

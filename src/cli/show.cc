@@ -35,7 +35,11 @@ Result<std::unique_ptr<store::Journal>> open_journal() {
   const auto file = data_dir() / "journal.db";
   if (!std::filesystem::exists(file))
     return usage_error("no executions yet (no journal at " + file.string() + ")");
-  return store::Journal::open(file);
+  auto journal = store::Journal::open(file);
+  // Executions whose bitter process died (kill -9, power loss) are not left
+  // RUNNING forever: looking at the journal settles them.
+  if (journal) (void)(*journal)->fail_interrupted();
+  return journal;
 }
 
 int show(const std::string& id_prefix, bool json, bool code) {

@@ -143,6 +143,10 @@ std::optional<Failure> Execution::generate(int k, store::AttemptRow& row) {
     return Failure{kGenerate, answer.error().message, {}, {}, {}, {}};
   }
   row.llm_text = answer->text;
+  if (auto s = journal_.record_answer(out_.execution_id, k, answer->text); !s) {
+    out_.stopped_by = s.error();
+    return Failure{kGenerate, s.error().message, {}, {}, {}, {}};
+  }
   (void)stage(k, kGenerate, !answer->truncated(), t0,
               {{"summary", fmt::format("{} chars, finish_reason {}", answer->text.size(),
                                        answer->finish_reason)},

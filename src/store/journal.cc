@@ -1,11 +1,15 @@
 #include "store/journal.h"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "store/stmt.h"
+#include "util/process_id.h"
 #include "util/log.h"
 
 namespace bt::store {
@@ -13,7 +17,7 @@ namespace {
 
 using detail::Stmt;
 
-constexpr int kSchemaVersion = 2;  // 2: breakers, tool_cache
+constexpr int kSchemaVersion = 3;  // 2: breakers, tool_cache; 3: executions.owner
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS executions (
@@ -33,7 +37,8 @@ CREATE TABLE IF NOT EXISTS executions (
   tool_path TEXT NOT NULL DEFAULT '',
   tool_code TEXT NOT NULL DEFAULT '',
   output_json TEXT NOT NULL DEFAULT '',
-  reason TEXT NOT NULL DEFAULT ''
+  reason TEXT NOT NULL DEFAULT '',
+  owner TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS executions_created ON executions(created_at);
 CREATE TABLE IF NOT EXISTS attempts (
@@ -188,6 +193,9 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
     if (tries >= 500) return infra_error("journal: " + msg + " (gave up after 10 s)");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  // Journals from before version 3 lack executions.owner (the process that
+  // runs it, util/process_id.h); adding it twice fails harmlessly.
+  sqlite3_exec(db, "ALTER TABLE executions ADD COLUMN owner TEXT NOT NULL DEFAULT ''", nullptr, nullptr, nullptr);
   return j;
 }
 
@@ -207,10 +215,11 @@ Status Journal::create_execution(const ExecutionRow& e) {
   std::lock_guard lock(mu_);
   Stmt s(db_,
          "INSERT INTO executions (id, trace_id, state, contract, model, task, input_json, "
-         "provider, max_attempts, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+         "provider, max_attempts, created_at, updated_at, owner) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
   const std::string now = now_rfc3339();
   s.bind(e.id).bind(e.trace_id).bind(e.state).bind(e.contract).bind(e.model).bind(e.task)
-      .bind(e.input_json).bind(e.provider).bind(e.max_attempts).bind(now).bind(now);
+      .bind(e.input_json).bind(e.provider).bind(e.max_attempts).bind(now).bind(now)
+      .bind(process_identity(::getpid()));
   return s.done();
 }
 
@@ -252,6 +261,40 @@ Status Journal::add_stage(const std::string& id, const StageRow& st) {
       .bind(st.detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
       .bind(now_rfc3339());
   return s.done();
+}
+
+Status Journal::record_answer(const std::string& id, int attempt, const std::string& text) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "UPDATE attempts SET llm_text = ? WHERE execution_id = ? AND attempt = ?");
+  s.bind(text).bind(id).bind(attempt);
+  return s.done();
+}
+
+Result<std::vector<std::string>> Journal::fail_interrupted() {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<std::string, std::string>> open;  // id, owner
+  {
+    Stmt s(db_, "SELECT id, owner FROM executions WHERE state IN ('CREATED', 'QUEUED', 'RUNNING')");
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) open.emplace_back(s.text(0), s.text(1));
+    if (rc != SQLITE_DONE) return s.error();
+  }
+  std::vector<std::string> failed;
+  for (const auto& [id, owner] : open) {
+    const size_t at = owner.find('@');
+    const pid_t pid = at == std::string::npos ? 0 : static_cast<pid_t>(std::atol(owner.substr(0, at).c_str()));
+    if (pid > 0 && process_identity(pid) == owner) continue;  // still running
+    Stmt u(db_,
+           "UPDATE executions SET state = 'FAILED', reason = ?, updated_at = ? WHERE id = ? AND "
+           "state IN ('CREATED', 'QUEUED', 'RUNNING')");
+    u.bind("interrupted: the bitter process that ran it (" + (owner.empty() ? std::string("unknown") : owner) +
+           ") ended before it finished")
+        .bind(now_rfc3339())
+        .bind(id);
+    if (auto st = u.done(); !st) return st.error();
+    failed.push_back(id);
+  }
+  return failed;
 }
 
 Status Journal::finish_execution(const ExecutionRow& e) {

@@ -84,6 +84,12 @@ class Journal {
   Status start_attempt(const std::string& id, int attempt);
   Status finish_attempt(const std::string& id, const AttemptRow& a);
   Status add_stage(const std::string& id, const StageRow& s);
+  // The LLM's answer, written as soon as it arrives: a crash after it must
+  // not lose what was paid for.
+  Status record_answer(const std::string& id, int attempt, const std::string& text);
+  // Executions left CREATED/QUEUED/RUNNING by a bitter process that no longer
+  // runs are marked FAILED with the reason "interrupted"; returns their ids.
+  Result<std::vector<std::string>> fail_interrupted();
   Status finish_execution(const ExecutionRow& e);
 
   Result<std::optional<ExecutionRow>> get(const std::string& id);

@@ -139,5 +139,40 @@ TEST_F(JournalTest, ManyProcessesOpeningANewJournalAtOnceAllSucceed) {
   }
 }
 
+TEST_F(JournalTest, ExecutionsOfAProcessThatDiedAreFailedNotLeftRunning) {
+  // One created by a child process that has exited, one by this live process.
+  const pid_t child = ::fork();
+  if (child == 0) {
+    auto j = Journal::open(dir_ / "journal.db");
+    const bool ok = j.ok() && (*j)->create_execution(row("orphan")).ok() &&
+                    (*j)->set_state("orphan", State::RUNNING).ok();
+    ::_exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_TRUE(journal_->create_execution(row("alive")).ok());
+  ASSERT_TRUE(journal_->set_state("alive", State::RUNNING).ok());
+
+  auto failed = journal_->fail_interrupted();
+  ASSERT_TRUE(failed.ok()) << failed.error().message;
+  EXPECT_EQ(*failed, std::vector<std::string>{"orphan"});
+  auto orphan = journal_->get("orphan");
+  EXPECT_EQ((*orphan)->state, "FAILED");
+  EXPECT_EQ((*orphan)->reason.rfind("interrupted", 0), 0u) << (*orphan)->reason;
+  EXPECT_EQ((*journal_->get("alive"))->state, "RUNNING");
+  EXPECT_TRUE(journal_->fail_interrupted()->empty());  // settled once
+}
+
+TEST_F(JournalTest, TheAnswerIsRecordedBeforeTheAttemptEnds) {
+  ASSERT_TRUE(journal_->create_execution(row("e")).ok());
+  ASSERT_TRUE(journal_->start_attempt("e", 1).ok());
+  ASSERT_TRUE(journal_->record_answer("e", 1, "```nu\n1\n```").ok());
+  auto attempts = journal_->attempts("e");
+  ASSERT_EQ(attempts->size(), 1u);
+  EXPECT_EQ((*attempts)[0].llm_text, "```nu\n1\n```");
+  EXPECT_EQ((*attempts)[0].outcome, "");  // still running
+}
+
 }  // namespace
 }  // namespace bt::store

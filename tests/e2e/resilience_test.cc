@@ -1,10 +1,15 @@
 // End-to-end: a flaky or dead LLM endpoint and the execution deadline, with
 // the real binary against the fake OpenAI-compatible server.
+#include <signal.h>
+
 #include <chrono>
+#include <cstdlib>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "sandbox/process.h"
 #include "support/e2e_fixture.h"
 
 namespace bt::testing {
@@ -111,6 +116,37 @@ TEST_F(ResilienceE2E, BudgetsThatCannotFitAreReportedAtSubmission) {
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.out.find("more than the --deadline of 60 s"), std::string::npos) << r.out;
   EXPECT_TRUE(llm_.requests().empty());
+}
+
+TEST_F(ResilienceE2E, KillNineLeavesTheAnswerRecordedAndTheExecutionSettled) {
+  const std::string slow = "def main [] {\n  sleep 30sec\n  {} | to json -r\n}\n";
+  llm_.script({{200, nu_answer(slow)}});
+  // Start bitter, wait until the tool runs (the LLM was asked), kill -9 it.
+  sandbox::ProcessSpec spec;
+  spec.argv = {BITTER_BINARY, "run", kEchoContract, "--task", "Echo", "--input", R"({"message":"x"})", "--llm",
+               "openai", "--timeout", "30", "--json"};
+  spec.env = env();
+  spec.cwd = source_dir().string();
+  spec.timeout = milliseconds(60'000);
+  std::thread killer([&] {
+    for (int i = 0; i < 500 && llm_.requests().empty(); ++i) std::this_thread::sleep_for(milliseconds(10));
+    std::this_thread::sleep_for(milliseconds(700));  // into the execute stage
+    for (const auto& line : {std::string("pkill -9 -f 'bitter run .*--timeout 30'")})
+      (void)std::system(line.c_str());
+  });
+  auto killed = sandbox::run_process(spec);
+  killer.join();
+  ASSERT_TRUE(killed.ok());
+  EXPECT_EQ(killed->term_signal, SIGKILL) << killed->out << killed->err;
+
+  auto list = run_bitter({"list", "--json"}, env());
+  const json rows = json::parse(list.out, nullptr, false);
+  ASSERT_TRUE(rows.is_array() && rows.size() == 1u) << list.out << list.err;
+  EXPECT_EQ(rows[0]["state"], "FAILED");
+  EXPECT_EQ(rows[0]["reason"].get<std::string>().rfind("interrupted", 0), 0u) << rows[0].dump(2);
+  const json shown = show(rows[0]["id"]);
+  ASSERT_EQ(shown["attempt_details"].size(), 1u) << shown.dump(2);
+  EXPECT_NE(shown["attempt_details"][0]["llm_text"].get<std::string>().find("sleep 30sec"), std::string::npos);
 }
 
 }  // namespace
