@@ -45,6 +45,7 @@ int main_entry(int argc, char** argv) {
   add("validate", "Check JSON data against a contract (strict, or --compat as datacontract-cli)",
       add_validate);
   add("lint", "Check a contract itself: unknown types, broken $ref, contradictions", add_lint);
+  add("resume", "Continue executions a dead bitter process left unfinished", add_resume);
   add("cache", "List or purge the validated tools `run` reuses", add_cache);
   add("schema", "Print the JSON Schema bitter derives for a model of a contract", add_schema);
 

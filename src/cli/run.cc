@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/run.h"
 #include "cli/common.h"
 #include "contract/lint.h"
 #include "contract/loader.h"
@@ -30,16 +31,7 @@
 namespace bt::cli {
 namespace {
 
-struct RunOptions {
-  std::string root, rules;  // input gate root (--root), code gate rule file (--rules)
-  std::string contract, task, input = "{}", model, input_model, llm, llm_model, nu, log_file;
-  int max_attempts = 3;
-  double timeout_s = 10;
-  double deadline_s = 1800, generate_s = 300;
-  bool strict_budget = false, no_cache = false;
-  bool json = false, keep = false, quiet = false, unsafe = false;
-  uint64_t memory_mb = 1024;
-};
+
 
 void print_human(const engine::Outcome& o) {
   const bool ok = o.state == store::State::SUCCESS;
@@ -127,12 +119,29 @@ int run(const RunOptions& opt) {
   }
   if (!task_verdict->accept)
     return reject_task(opt.contract, *contract, **model, *task, input, *task_verdict, opt.json);
-  auto scan_rules = std::make_shared<gate::RuleSet>(gate::RuleSet::builtin());
+  std::string rules_path;
   if (!opt.rules.empty()) {
-    auto rules_path = gate::confine(opt.rules, root);
-    if (!rules_path) return fail(rules_path.error(), opt.json);
-    if (auto s = scan_rules->apply_file(*rules_path); !s) return fail(s.error(), opt.json);
+    auto confined = gate::confine(opt.rules, root);
+    if (!confined) return fail(confined.error(), opt.json);
+    rules_path = std::filesystem::absolute(*confined).string();
   }
+  Prepared p;
+  p.contract = &*contract;
+  p.model = *model;
+  p.contract_path = std::filesystem::absolute(*contract_path).string();
+  p.task = *task;
+  p.input = std::move(input);
+  p.input_gate = task_verdict->to_json();
+  p.rules_path = rules_path;
+  return execute(opt, log, p);
+}
+
+}  // namespace
+
+int execute(const RunOptions& opt, Logger& log, Prepared& p) {
+  auto scan_rules = std::make_shared<gate::RuleSet>(gate::RuleSet::builtin());
+  if (!p.rules_path.empty())
+    if (auto s = scan_rules->apply_file(p.rules_path); !s) return fail(s.error(), opt.json);
   if (opt.max_attempts < 1 || opt.max_attempts > 100)
     return fail(usage_error("--max-attempts must be between 1 and 100"), opt.json);
   if (!(opt.timeout_s > 0))
@@ -212,19 +221,29 @@ int run(const RunOptions& opt) {
   config.breaker = &breaker;
   if (!opt.no_cache) {
     auto version = sandbox::nu_version(*nu.found);
-    engine::CacheKeyInput key{&*contract, (*model)->name, *task, "nu " + (version ? *version : std::string("?")),
+    engine::CacheKeyInput key{p.contract, p.model->name, p.task, "nu " + (version ? *version : std::string("?")),
                               (*provider)->describe(), llm::kPromptVersion};
     config.cache_key = engine::cache_key(key);
   }
 
   engine::LoopInput in;
-  in.contract = &*contract;
-  in.model = *model;
+  in.contract = p.contract;
+  in.model = p.model;
   in.contract_label = opt.contract;
-  in.task = *task;
-  in.input = std::move(input);
+  in.task = p.task;
+  in.input = p.input;
   in.provider_label = (*provider)->describe();
-  in.input_gate = task_verdict->to_json();
+  in.input_gate = p.input_gate;
+  in.resume = p.resume;
+  // What `bitter resume` needs: where everything came from and how it was
+  // configured. Secrets stay in the environment.
+  const nlohmann::json resume = {{"contract_path", p.contract_path}, {"contract_text", p.contract->text},
+                    {"contract_label", opt.contract}, {"model", p.model->name}, {"llm", opt.llm},
+                    {"llm_model", opt.llm_model}, {"nu", opt.nu}, {"rules_path", p.rules_path},
+                    {"max_attempts", opt.max_attempts}, {"timeout_s", opt.timeout_s},
+                    {"deadline_s", opt.deadline_s}, {"generate_s", opt.generate_s}, {"memory_mb", opt.memory_mb},
+                    {"unsafe", opt.unsafe}, {"keep", opt.keep}, {"no_cache", opt.no_cache}};
+  in.resume_json = resume.dump();
 
   auto outcome = engine::run_loop(config, in, **provider, **journal, log);
   if (!outcome) return fail(outcome.error(), opt.json);
@@ -242,8 +261,6 @@ int run(const RunOptions& opt) {
   if (!opt.json) std::fprintf(stderr, "\n%s\n", outcome->escalation.c_str());
   return kExitFailed;
 }
-
-}  // namespace
 
 Handler add_run(CLI::App& app) {
   auto opt = std::make_shared<RunOptions>();

@@ -33,8 +33,12 @@ class Execution {
   Execution(const LoopConfig& config, const LoopInput& input, llm::Provider& provider,
             store::Journal& journal, Logger& log)
       : config_(config), in_(input), provider_(provider), journal_(journal), log_(log) {
-    out_.execution_id = new_execution_id();
-    out_.trace_id = new_trace_id();
+    out_.execution_id = in_.resume ? in_.resume->execution_id : new_execution_id();
+    out_.trace_id = in_.resume ? in_.resume->trace_id : new_trace_id();
+    if (in_.resume) {
+      previous_code_ = in_.resume->previous_code;
+      previous_feedback_ = in_.resume->previous_feedback;
+    }
     out_.max_attempts = config_.max_attempts;
     schema_text_ = contract::to_json_schema(*in_.model).dump(2);
     clock_ = config_.clock ? config_.clock : &system_clock();
@@ -48,6 +52,7 @@ class Execution {
   // Sets out_.stopped_by when an infra/usage error ends the loop.
   std::optional<Failure> attempt(int k, const fs::path& workspace, store::AttemptRow& row);
   std::optional<Failure> generate(int k, store::AttemptRow& row);
+  std::optional<Failure> extract(int k, store::AttemptRow& row);
   std::optional<Failure> check_and_run(int k, const fs::path& workspace, const std::string& code);
   Status stage(int k, const std::string& name, bool ok, Clock::time_point started,
                nlohmann::json detail = nlohmann::json::object());
@@ -122,6 +127,15 @@ std::optional<Failure> Execution::generate(int k, store::AttemptRow& row) {
   llm::Request request;
   request.messages = llm::build_prompt(p);
 
+  if (in_.resume && k == in_.resume->next_attempt && !in_.resume->recorded_answer.empty()) {
+    // The answer arrived before the interruption: it is not bought twice.
+    row.llm_text = in_.resume->recorded_answer;
+    (void)stage(k, kGenerate, true, Clock::now(),
+                {{"summary", fmt::format("{} chars recorded before the interruption; not requested again",
+                                         row.llm_text.size())},
+                 {"resumed", true}});
+    return extract(k, row);
+  }
   if (deadline_) request.timeout = std::min(config_.generate_budget, left());
   llm::RetryingProvider retrying(
       provider_, config_.retry, *clock_, std::random_device{}(), config_.breaker, [&](const llm::RetryEvent& e) {
@@ -160,8 +174,12 @@ std::optional<Failure> Execution::generate(int k, store::AttemptRow& row) {
                    "Write a shorter tool: one fenced ```nu block, no explanation around it.",
                    {}, {}, {}};
 
+  return extract(k, row);
+}
+
+std::optional<Failure> Execution::extract(int k, store::AttemptRow& row) {
   const auto t1 = Clock::now();
-  auto ex = llm::extract_code(answer->text);
+  auto ex = llm::extract_code(row.llm_text);
   (void)stage(k, kExtract, ex.found, t1,
               {{"summary", ex.found ? fmt::format("{} lines of code", std::count(
                                                       ex.code.begin(), ex.code.end(), '\n'))
@@ -377,15 +395,18 @@ Result<Outcome> Execution::run() {
   row.input_json = in_.input.dump();
   row.provider = in_.provider_label;
   row.max_attempts = config_.max_attempts;
-  if (auto s = journal_.create_execution(row); !s) return s.error();
-  if (auto s = journal_.set_state(row.id, store::State::RUNNING); !s) return s.error();
+  row.resume_json = in_.resume_json;
+  if (!in_.resume) {
+    if (auto s = journal_.create_execution(row); !s) return s.error();
+    if (auto s = journal_.set_state(row.id, store::State::RUNNING); !s) return s.error();
+  }
   log_.info(fmt::format("execution {} started: model {}, up to {} attempts, LLM {}", row.id,
                         in_.model->name, config_.max_attempts, in_.provider_label),
             fields(0, ""));
 
   // The input gate ran before the loop (the CLI); its verdict belongs to the
   // execution, and a rejection ends it before any LLM request.
-  if (!in_.input_gate.is_null()) {
+  if (!in_.input_gate.is_null() && !in_.resume) {
     const bool accepted = in_.input_gate.value("verdict", "") == "accept";
     auto detail = in_.input_gate;
     detail["summary"] = fmt::format("{} (score {})", detail.value("verdict", "?"),
@@ -408,8 +429,9 @@ Result<Outcome> Execution::run() {
 
   Failure last;
   bool passed = false;
-  if (!out_.stopped_by && !config_.cache_key.empty()) passed = try_cache();
-  for (int k = 1; k <= config_.max_attempts && !passed && !out_.stopped_by; ++k) {
+  if (!out_.stopped_by && !config_.cache_key.empty() && !in_.resume) passed = try_cache();
+  const int first = in_.resume ? in_.resume->next_attempt : 1;
+  for (int k = first; k <= config_.max_attempts && !passed && !out_.stopped_by; ++k) {
     if (past_deadline()) {
       last = deadline_failure(k - 1, "the wait before attempt " + std::to_string(k));
       break;
@@ -420,6 +442,11 @@ Result<Outcome> Execution::run() {
     attempt_row.attempt = k;
 
     std::optional<Failure> failure;
+    if (in_.resume && k == in_.resume->next_attempt) {
+      // What the dead process left of this attempt is half-done work, not evidence.
+      std::error_code ec;
+      fs::remove_all(config_.data_dir / "work" / row.id / std::to_string(k), ec);
+    }
     auto ws = sandbox::create_workspace(config_.data_dir, row.id, k);
     if (!ws) {
       out_.stopped_by = ws.error();
@@ -454,7 +481,7 @@ Result<Outcome> Execution::run() {
   }
 
   out_.duration_ms = ms_since(started);
-  row.attempts = static_cast<int>(out_.attempts.size());
+  row.attempts = static_cast<int>(out_.attempts.size()) + (in_.resume ? in_.resume->finished_attempts : 0);
   row.duration_ms = out_.duration_ms;
   if (passed) {
     out_.state = store::State::SUCCESS;

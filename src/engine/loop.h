@@ -65,6 +65,19 @@ struct LoopConfig {
 // stage budgets, for the warning at submission. Zero when there is no deadline.
 std::chrono::milliseconds worst_case(const LoopConfig& config);
 
+struct AttemptSummary;
+
+// Where an interrupted execution continues (`bitter resume`): its ids, the
+// attempt to (re)start, that attempt's LLM answer if it had arrived (never
+// requested again), and what the finished attempts left for the next one.
+struct ResumePoint {
+  std::string execution_id, trace_id;
+  int next_attempt = 1;
+  std::string recorded_answer;
+  std::string previous_code, previous_feedback;
+  int finished_attempts = 0;
+};
+
 struct LoopInput {
   const contract::Contract* contract = nullptr;
   const contract::Model* model = nullptr;
@@ -73,6 +86,8 @@ struct LoopInput {
   nlohmann::json input;
   std::string provider_label;
   nlohmann::json input_gate;  // the input gate verdict {verdict, score, reasons}; null = not run
+  std::string resume_json;    // stored with the execution for `bitter resume`
+  std::optional<ResumePoint> resume;  // set: continue that execution instead of starting one
 };
 
 struct AttemptSummary {

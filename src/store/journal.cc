@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS executions (
   tool_code TEXT NOT NULL DEFAULT '',
   output_json TEXT NOT NULL DEFAULT '',
   reason TEXT NOT NULL DEFAULT '',
-  owner TEXT NOT NULL DEFAULT ''
+  owner TEXT NOT NULL DEFAULT '',
+  resume TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS executions_created ON executions(created_at);
 CREATE TABLE IF NOT EXISTS attempts (
@@ -85,7 +86,7 @@ CREATE TABLE IF NOT EXISTS tool_cache (
 
 constexpr const char* kExecutionColumns =
     "id, trace_id, state, contract, model, task, input_json, provider, max_attempts, attempts, "
-    "created_at, updated_at, duration_ms, tool_path, tool_code, output_json, reason";
+    "created_at, updated_at, duration_ms, tool_path, tool_code, output_json, reason, resume, owner";
 
 ExecutionRow read_execution(const Stmt& s) {
   ExecutionRow e;
@@ -106,6 +107,8 @@ ExecutionRow read_execution(const Stmt& s) {
   e.tool_code = s.text(14);
   e.output_json = s.text(15);
   e.reason = s.text(16);
+  e.resume_json = s.text(17);
+  e.owner = s.text(18);
   return e;
 }
 
@@ -196,6 +199,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
   // Journals from before version 3 lack executions.owner (the process that
   // runs it, util/process_id.h); adding it twice fails harmlessly.
   sqlite3_exec(db, "ALTER TABLE executions ADD COLUMN owner TEXT NOT NULL DEFAULT ''", nullptr, nullptr, nullptr);
+  sqlite3_exec(db, "ALTER TABLE executions ADD COLUMN resume TEXT NOT NULL DEFAULT ''", nullptr, nullptr, nullptr);
   return j;
 }
 
@@ -215,11 +219,12 @@ Status Journal::create_execution(const ExecutionRow& e) {
   std::lock_guard lock(mu_);
   Stmt s(db_,
          "INSERT INTO executions (id, trace_id, state, contract, model, task, input_json, "
-         "provider, max_attempts, created_at, updated_at, owner) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+         "provider, max_attempts, created_at, updated_at, owner, resume) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
   const std::string now = now_rfc3339();
   s.bind(e.id).bind(e.trace_id).bind(e.state).bind(e.contract).bind(e.model).bind(e.task)
       .bind(e.input_json).bind(e.provider).bind(e.max_attempts).bind(now).bind(now)
-      .bind(process_identity(::getpid()));
+      .bind(process_identity(::getpid()))
+      .bind(e.resume_json);
   return s.done();
 }
 
@@ -234,7 +239,10 @@ Status Journal::set_state(const std::string& id, State state, const std::string&
 
 Status Journal::start_attempt(const std::string& id, int attempt) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "INSERT INTO attempts (execution_id, attempt, started_at) VALUES (?,?,?)");
+  // A resumed attempt starts again in its own row (its answer kept).
+  Stmt s(db_,
+         "INSERT INTO attempts (execution_id, attempt, started_at) VALUES (?,?,?) "
+         "ON CONFLICT(execution_id, attempt) DO NOTHING");
   s.bind(id).bind(attempt).bind(now_rfc3339());
   if (auto st = s.done(); !st) return st;
   Stmt u(db_, "UPDATE executions SET attempts = ?, updated_at = ? WHERE id = ?");
@@ -295,6 +303,16 @@ Result<std::vector<std::string>> Journal::fail_interrupted() {
     failed.push_back(id);
   }
   return failed;
+}
+
+Result<bool> Journal::claim(const std::string& id, const std::string& previous_owner) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_,
+         "UPDATE executions SET owner = ?, state = 'RUNNING', reason = '', updated_at = ? "
+         "WHERE id = ? AND owner = ?");
+  s.bind(process_identity(::getpid())).bind(now_rfc3339()).bind(id).bind(previous_owner);
+  if (auto st = s.done(); !st) return st.error();
+  return sqlite3_changes(db_) == 1;
 }
 
 Status Journal::finish_execution(const ExecutionRow& e) {

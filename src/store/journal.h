@@ -30,6 +30,8 @@ struct ExecutionRow {
   std::string created_at, updated_at;
   long long duration_ms = 0;
   std::string tool_path, tool_code, output_json, reason;
+  std::string resume_json;  // what `bitter resume` needs to continue it (no secrets)
+  std::string owner;        // the process running it (util/process_id.h)
 };
 
 struct AttemptRow {
@@ -90,6 +92,9 @@ class Journal {
   // Executions left CREATED/QUEUED/RUNNING by a bitter process that no longer
   // runs are marked FAILED with the reason "interrupted"; returns their ids.
   Result<std::vector<std::string>> fail_interrupted();
+  // Takes over an interrupted execution for this process: succeeds only if
+  // it is still owned by `previous_owner`, so two resumes cannot both run it.
+  Result<bool> claim(const std::string& id, const std::string& previous_owner);
   Status finish_execution(const ExecutionRow& e);
 
   Result<std::optional<ExecutionRow>> get(const std::string& id);

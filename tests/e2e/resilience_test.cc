@@ -149,5 +149,73 @@ TEST_F(ResilienceE2E, KillNineLeavesTheAnswerRecordedAndTheExecutionSettled) {
   EXPECT_NE(shown["attempt_details"][0]["llm_text"].get<std::string>().find("sleep 30sec"), std::string::npos);
 }
 
+// Runs `bitter run ... --timeout 31` and kill -9s it `after` the LLM got
+// `requests` requests; returns when it is dead.
+void run_and_kill(FakeLlm& llm, const std::vector<std::string>& env, size_t requests, milliseconds after) {
+  sandbox::ProcessSpec spec;
+  spec.argv = {BITTER_BINARY, "run", kEchoContract, "--task", "Echo", "--input", R"({"message":"abc"})", "--llm",
+               "openai", "--timeout", "31", "--json"};
+  spec.env = env;
+  spec.cwd = source_dir().string();
+  spec.timeout = milliseconds(60'000);
+  std::thread killer([&] {
+    for (int i = 0; i < 1000 && llm.requests().size() < requests; ++i) std::this_thread::sleep_for(milliseconds(10));
+    std::this_thread::sleep_for(after);
+    (void)std::system("pkill -9 -f 'bitter run .*--timeout 31'");
+  });
+  auto killed = sandbox::run_process(spec);
+  killer.join();
+  ASSERT_TRUE(killed.ok());
+  ASSERT_EQ(killed->term_signal, SIGKILL) << killed->out << killed->err;
+}
+
+const std::string kSlowGoodTool = R"(def main [] {
+  let input = $in | from json
+  sleep 2sec
+  let m = $input.message
+  { success: true, data: { echo: $m, reversed: ($m | str reverse), length: ($m | str length), was_dry_run: false } } | to json -r
+}
+)";
+
+TEST_F(ResilienceE2E, ResumeAfterKillInExecuteDoesNotAskTheLlmAgain) {
+  llm_.script({{200, nu_answer(kSlowGoodTool)}});
+  run_and_kill(llm_, env(), 1, milliseconds(800));
+  ASSERT_EQ(llm_.requests().size(), 1u);
+
+  auto r = run_bitter({"resume", "--json"}, env());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json out = json::parse(r.out);
+  EXPECT_EQ(out["state"], "SUCCESS");
+  EXPECT_EQ(out["output"]["data"]["reversed"], "cba");
+  EXPECT_EQ(llm_.requests().size(), 1u) << "the recorded answer was requested again";
+
+  // Resumed once: a second resume finds nothing, and the execution is done.
+  auto again = run_bitter({"resume"}, env());
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.out.find("nothing to resume"), std::string::npos) << again.out;
+  const json shown = show(out["execution_id"]);
+  EXPECT_EQ(shown["state"], "SUCCESS");
+  EXPECT_EQ(shown["attempts"], 1);
+}
+
+TEST_F(ResilienceE2E, ResumeAfterKillInGenerateAsksAgainAndFinishes) {
+  llm_.script({{200, nu_answer(kGoodTool), "", "stop", {}, milliseconds(5000)}, {200, nu_answer(kGoodTool)}});
+  run_and_kill(llm_, env(), 1, milliseconds(300));
+  auto r = run_bitter({"resume", "--json"}, env());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(json::parse(r.out)["state"], "SUCCESS");
+  EXPECT_EQ(llm_.requests().size(), 2u);  // no answer had been recorded
+}
+
+TEST_F(ResilienceE2E, OnlyInterruptedExecutionsCanBeResumed) {
+  llm_.script({{200, nu_answer(kGoodTool)}});
+  auto done = run_bitter(kRun, env());
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  const std::string id = json::parse(done.out)["execution_id"];
+  auto r = run_bitter({"resume", id}, env());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("only interrupted executions"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace bt::testing
