@@ -134,7 +134,7 @@ Handler add_resume(CLI::App& app) {
       "\nAn execution is interrupted when the bitter process running it ended (kill -9, crash,\n"
       "power loss) before it finished. Resume continues it from the last recorded step with the\n"
       "same contract, task, input and settings; an LLM answer already recorded is not requested\n"
-      "again. Exit codes as for `run`.");
+      "again. The resumed part gets the execution's --deadline afresh. Exit codes as for `run`.");
   return [opt] { return resume(*opt); };
 }
 

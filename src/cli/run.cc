@@ -144,10 +144,20 @@ int execute(const RunOptions& opt, Logger& log, Prepared& p) {
     if (auto s = scan_rules->apply_file(p.rules_path); !s) return fail(s.error(), opt.json);
   if (opt.max_attempts < 1 || opt.max_attempts > 100)
     return fail(usage_error("--max-attempts must be between 1 and 100"), opt.json);
-  if (!(opt.timeout_s > 0))
-    return fail(usage_error("--timeout must be a positive number of seconds"), opt.json);
-  if (!(opt.deadline_s > 0) || !(opt.generate_s > 0))
-    return fail(usage_error("--deadline and --generate-timeout must be positive numbers of seconds"), opt.json);
+  // Seconds as the user wrote them; NaN, infinity and values that would
+  // round to "no limit" or overflow are refused before any LLM call.
+  auto seconds = [&](const char* flag, double v, double min, double max) -> Status {
+    if (!(v >= min && v <= max))
+      return usage_error(fmt::format("{} must be a number of seconds from {} to {}, got {}", flag, min, max, v));
+    return {};
+  };
+  for (auto st : {seconds("--timeout", opt.timeout_s, 0.01, 86'400), seconds("--deadline", opt.deadline_s, 0.01, 604'800),
+                  seconds("--generate-timeout", opt.generate_s, 0.01, 86'400)})
+    if (!st) return fail(st.error(), opt.json);
+  if (opt.memory_mb < 64 || opt.memory_mb > (uint64_t{1} << 22))
+    return fail(usage_error(fmt::format("--memory must be from 64 MB (nu itself needs about that) to 4194304 MB, got {}",
+                                        opt.memory_mb)),
+                opt.json);
   auto resilience = engine::resilience_from_env();
   if (!resilience) return fail(resilience.error(), opt.json);
 
@@ -204,11 +214,13 @@ int execute(const RunOptions& opt, Logger& log, Prepared& p) {
   if (const auto worst = engine::worst_case(config); worst > config.deadline) {
     const std::string why = fmt::format(
         "{} attempts at their stage budgets (generate {} s + syntax {} s + tool {} s) may take {} s, "
-        "more than the --deadline of {} s; the deadline wins",
+        "more than the --deadline of {} s",
         config.max_attempts, config.generate_budget.count() / 1000.0, config.syntax_timeout.count() / 1000.0,
         config.tool_timeout.count() / 1000.0, worst.count() / 1000.0, config.deadline.count() / 1000.0);
-    if (opt.strict_budget) return fail(usage_error(why + " (--strict-budget)"), opt.json);
-    log.warn(why);
+    if (opt.strict_budget)
+      return fail(usage_error(why + "; refusing to start (--strict-budget): raise --deadline or lower the budgets"),
+                  opt.json);
+    log.warn(why + "; the deadline wins");
   }
   // One breaker per endpoint, its state in the journal, so every bitter
   // process using this data dir agrees on whether the server is down.

@@ -47,6 +47,8 @@ struct Field {
   std::vector<nlohmann::json> enum_values;
   bool unique = false, primary_key = false;
   int primary_key_position = 0;  // ODCS: order within a composite key
+  // Decimal precision (total digits) and scale (digits after the point).
+  std::optional<int> precision, scale;
   std::vector<Field> fields;     // object children
   std::shared_ptr<Field> items;  // array element
   std::vector<QualityRule> quality;
@@ -73,6 +75,15 @@ struct Server {
 
 enum class Spec { dcs, odcs };
 
+// Example data written in the contract (DCS `examples:`): it must satisfy
+// its model like any other data.
+struct Example {
+  std::string type;   // json | yaml | csv | custom
+  std::string model;  // "" = the only model
+  nlohmann::json data;  // the records (a list), or the text as written
+  SourceLoc loc;
+};
+
 // A problem found while loading, for `bitter lint`. Errors make the contract
 // unusable; warnings (unknown keys, unchecked rules) do not.
 struct Diagnostic {
@@ -90,6 +101,7 @@ struct Contract {
   std::vector<Model> models;
   std::vector<Server> servers;
   std::vector<QualityRule> quality;  // top-level (DCS SodaCL etc.): never checked here
+  std::vector<Example> examples;
   std::vector<Diagnostic> diagnostics;
 
   const Model* find_model(std::string_view name) const;

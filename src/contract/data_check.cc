@@ -222,8 +222,11 @@ Result<DataReport> check_data(const Contract& contract, const DataOptions& optio
         delimiter = *d;
       }
       if (files.empty()) {
-        report.checks.push_back({model->name + " files", "warning",
-                                 "No files found in " + substitute_model(server->path, model->name), server->loc.str()});
+        // Upstream warns and passes; strict does not pass what it did not check.
+        report.checks.push_back({model->name + " files", compat ? "warning" : "error",
+                                 "No files found in " + substitute_model(server->path, model->name) +
+                                     (compat ? "" : " (only names ending in .json, .ndjson or .jsonl are read)"),
+                                 server->loc.str()});
         continue;
       }
     }

@@ -166,6 +166,27 @@ TEST_F(DataCheck, IntegerOneDotZero) {
   }
 }
 
+TEST_F(DataCheck, PrecisionAndScaleAreCheckedOnTheNumberAsWrittenInStrictOnly) {
+  const std::string yaml = dcs(R"(models:
+  m:
+    fields:
+      amount:
+        type: decimal
+        precision: 6
+        scale: 2
+)");
+  const std::string data = R"([{"amount": 1234.5}, {"amount": 12.50}, {"amount": 1.5e2}, {"amount": 12345.6},
+                              {"amount": 0.001}, {"amount": 1e-2}])";
+  const DataReport s = report(yaml, "d.json", data, kStrict);
+  EXPECT_EQ(s.result, "failed") << dump(s);
+  ASSERT_EQ(s.violations.size(), 2u) << dump(s);
+  EXPECT_EQ(s.violations[0].record, 3);  // 5 digits before the point, 4 allowed
+  EXPECT_EQ(s.violations[0].rule, "precision");
+  EXPECT_EQ(s.violations[1].record, 4);  // 3 digits after the point, 2 allowed
+  EXPECT_EQ(s.violations[1].rule, "scale");
+  EXPECT_EQ(report(yaml, "d.json", data, kCompat).result, "passed");
+}
+
 TEST_F(DataCheck, IntegersBeyondTwoTo53AreComparedExactly) {
   const std::string yaml = dcs(R"(models:
   m:
@@ -659,14 +680,16 @@ TEST_F(DataCheck, NdjsonUnderServerPathReadOnlyInStrict) {
   EXPECT_EQ(c.result, "passed") << dump(c);
 }
 
-TEST_F(DataCheck, NoFilesUnderServerPathWarns) {
+TEST_F(DataCheck, NoFilesUnderServerPathIsAnErrorInStrictAndAWarningInCompat) {
   const std::string yaml = dcs(
       "servers:\n  local:\n    type: local\n    path: " + (dir_.path() / "none/*.json").string() +
       "\nmodels:\n  m:\n    fields:\n      x:\n        type: integer\n");
-  const DataReport r = report(yaml, "", "", kStrict);
-  EXPECT_EQ(r.result, "warning") << dump(r);
-  ASSERT_NE(find_check(r, "m files"), nullptr);
-  EXPECT_NE(find_check(r, "m files")->message.find("No files found"), std::string::npos);
+  const DataReport strict = report(yaml, "", "", kStrict);
+  EXPECT_EQ(strict.result, "error") << dump(strict);  // nothing checked is not a pass
+  ASSERT_NE(find_check(strict, "m files"), nullptr);
+  EXPECT_NE(find_check(strict, "m files")->message.find("No files found"), std::string::npos);
+  const DataReport compat = report(yaml, "", "", Mode::compat);
+  EXPECT_EQ(compat.result, "warning") << dump(compat);
 }
 
 TEST_F(DataCheck, ServerSelectionAndNonLocalServers) {

@@ -11,6 +11,7 @@
 #include "contract/loader.h"
 #include "contract/odcs_loader.h"
 #include "contract/plan.h"
+#include "contract/validate.h"
 #include "contract/yaml_values.h"
 #include "util/files.h"
 
@@ -114,6 +115,34 @@ void plan_checks(LintReport& r, const Contract& c) {
   for (const Model& m : c.models) {
     auto plan = Plan::compile(m, Mode::strict, c.spec);
     if (!plan) add(r, Severity::error, m.loc, plan.error().message);
+  }
+  // Example data in the contract must satisfy it like any other data.
+  int n = 0;
+  for (const Example& ex : c.examples) {
+    ++n;
+    const std::string what = "example " + std::to_string(n);
+    const Model* m = !ex.model.empty() ? c.find_model(ex.model) : c.models.size() == 1 ? &c.models[0] : nullptr;
+    if (!m) {
+      add(r, Severity::error, ex.loc,
+          what + ": " + (ex.model.empty() ? "names no model (the contract has several)" : "model '" + ex.model + "' does not exist"));
+      continue;
+    }
+    if (ex.type != "json" && ex.type != "yaml") {
+      add(r, Severity::warning, ex.loc, what + " of type '" + ex.type + "' is not checked (only json and yaml)");
+      continue;
+    }
+    json records = ex.data;
+    if (records.is_string()) records = json::parse(records.get<std::string>(), nullptr, false);
+    if (records.is_object()) records = json::array({records});
+    if (!records.is_array()) {
+      add(r, Severity::error, ex.loc, what + ": data is not a JSON record or a list of records");
+      continue;
+    }
+    for (size_t i = 0; i < records.size(); ++i) {
+      const auto report = validate(*m, records[i], 10);
+      for (const Violation& v : report.violations)
+        add(r, Severity::error, ex.loc, what + ", record " + std::to_string(i) + ": " + to_text(v));
+    }
   }
 }
 

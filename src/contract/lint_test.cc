@@ -42,6 +42,33 @@ bool at_line(const Diagnostic& d, int line) {
 
 std::string text(const LintReport& r) { return to_text(r); }
 
+TEST(Lint, ExamplesMustSatisfyTheirModelInStrict) {
+  const std::string yaml = kHeader +
+                           "models:\n"                                  // 6
+                           "  m:\n"                                     // 7
+                           "    fields:\n"                              // 8
+                           "      id: {type: integer, required: true}\n"  // 9
+                           "examples:\n"                                // 10
+                           "  - type: json\n"                           // 11
+                           "    model: m\n"
+                           "    data: '[{\"id\": 1}, {\"id\": \"two\"}]'\n"
+                           "  - type: yaml\n"  // 14
+                           "    data:\n"
+                           "      - id: 3\n"
+                           "  - type: csv\n"  // 17
+                           "    data: \"id\\n4\"\n";
+  const LintReport r = strict(yaml);
+  EXPECT_FALSE(r.valid) << text(r);
+  const Diagnostic* bad = find(r, "example 1, record 1: $.id: type");
+  ASSERT_NE(bad, nullptr) << text(r);
+  EXPECT_TRUE(at_line(*bad, 11)) << text(r);
+  EXPECT_EQ(find(r, "example 2"), nullptr) << text(r);  // valid yaml example, the only model
+  const Diagnostic* csv = find(r, "example 3 of type 'csv' is not checked");
+  ASSERT_NE(csv, nullptr) << text(r);
+  EXPECT_EQ(csv->severity, Severity::warning);
+  EXPECT_TRUE(compat(yaml).valid);  // upstream does not look at examples
+}
+
 TEST(Lint, ValidContractPasses) {
   const LintReport r =
       strict(kHeader + "models:\n  m:\n    fields:\n      a:\n        type: string\n");

@@ -63,6 +63,7 @@ class DcsLoader : detail::LoaderBase {
       c.quality.push_back(std::move(r));
     }
 
+    c.examples = read_examples(child(root_, "examples"));
     const YAML::Node models = child(root_, "models");
     if (models.IsDefined() && !models.IsNull() && !models.IsMap())
       fail(key_node(root_, "models"), "'models' must be a mapping of model name to model");
@@ -89,6 +90,24 @@ class DcsLoader : detail::LoaderBase {
       s.format = scalar(child(entry.second, "format"));
       s.delimiter = scalar(child(entry.second, "delimiter"));
       out.push_back(std::move(s));
+    }
+    return out;
+  }
+
+  std::vector<Example> read_examples(const YAML::Node& node) {
+    std::vector<Example> out;
+    if (!node.IsSequence()) return out;
+    for (const auto& e : node) {
+      Example ex;
+      ex.loc = loc(e);
+      ex.type = lower(scalar(child(e, "type")));
+      ex.model = scalar(child(e, "model"));
+      try {
+        ex.data = yaml::to_json(child(e, "data"));
+      } catch (const std::exception& err) {
+        fail(e, std::string("example: ") + err.what());
+      }
+      out.push_back(std::move(ex));
     }
     return out;
   }
@@ -185,6 +204,12 @@ class DcsLoader : detail::LoaderBase {
     if (auto v = read_number(node, "exclusiveMinimum", what)) f.exclusive_minimum = v;
     if (auto v = read_number(node, "exclusiveMaximum", what)) f.exclusive_maximum = v;
     if (auto p = read_pattern(node, what)) f.pattern = p;
+    if (!options_.compat) {  // upstream keeps them as free-form annotations
+      if (auto v = read_length(node, "precision", what)) f.precision = static_cast<int>(*v);
+      if (auto v = read_length(node, "scale", what)) f.scale = static_cast<int>(*v);
+    }
+    if (f.precision && f.scale && *f.scale > *f.precision)
+      fail(key, what + ": scale " + std::to_string(*f.scale) + " > precision " + std::to_string(*f.precision));
     if (std::string fmt = scalar(child(node, "format")); !fmt.empty()) f.format = lower(fmt);
     if (const YAML::Node e = child(node, "enum"); e.IsDefined() && !e.IsNull())
       f.enum_values = read_enum(e, f, what);

@@ -170,6 +170,11 @@ int Plan::add(const Field& f, bool nullable, std::vector<std::string>& problems)
   if (f.maximum) n.maximum = Number::of(*f.maximum);
   if (f.exclusive_minimum) n.exclusive_minimum = Number::of(*f.exclusive_minimum);
   if (f.exclusive_maximum) n.exclusive_maximum = Number::of(*f.exclusive_maximum);
+  if (mode_ == Mode::strict) {
+    // Upstream keeps precision/scale as annotations; strict checks them.
+    n.precision = f.precision;
+    n.scale = f.scale;
+  }
   if (f.pattern) {
     std::string error;
     n.pattern = compile_regex(*f.pattern, error);

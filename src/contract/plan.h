@@ -51,6 +51,7 @@ class Plan {
     std::string type_text;         // "integer or null", "string (date-time)"
     std::optional<size_t> min_length, max_length;
     std::optional<Number> minimum, maximum, exclusive_minimum, exclusive_maximum;
+    std::optional<int> precision, scale;  // strict only: decimal digits
     std::shared_ptr<const re2::RE2> pattern;
     std::string pattern_text;
     std::string format;  // "" = none

@@ -63,6 +63,41 @@ bool is_integer_literal(std::string_view raw) {
                      [](unsigned char c) { return std::isdigit(c); });
 }
 
+// Digits of a JSON number literal as a decimal: before and after the point,
+// numerically (1.50 has one fractional digit, 1.5e3 none, 0.001 three).
+struct DecimalDigits {
+  int integer = 0, fraction = 0;
+};
+
+DecimalDigits decimal_digits(std::string_view raw) {
+  std::string digits;
+  long long exp = 0;
+  size_t i = 0;
+  if (i < raw.size() && raw[i] == '-') ++i;
+  for (; i < raw.size() && std::isdigit(static_cast<unsigned char>(raw[i])); ++i) digits += raw[i];
+  if (i < raw.size() && raw[i] == '.')
+    for (++i; i < raw.size() && std::isdigit(static_cast<unsigned char>(raw[i])); ++i, --exp) digits += raw[i];
+  if (i < raw.size() && (raw[i] == 'e' || raw[i] == 'E')) {
+    ++i;
+    const bool neg = i < raw.size() && raw[i] == '-';
+    if (i < raw.size() && (raw[i] == '-' || raw[i] == '+')) ++i;
+    long long e = 0;
+    for (; i < raw.size() && std::isdigit(static_cast<unsigned char>(raw[i])) && e < 100000; ++i) e = e * 10 + (raw[i] - '0');
+    exp += neg ? -e : e;
+  }
+  const size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) return {};
+  digits.erase(0, first);
+  while (!digits.empty() && digits.back() == '0') {
+    digits.pop_back();
+    ++exp;
+  }
+  const long long n = static_cast<long long>(digits.size());
+  if (exp >= 0) return {static_cast<int>(std::min(n + exp, 1000000LL)), 0};
+  const long long frac = -exp;
+  return {static_cast<int>(std::max(0LL, n - frac)), static_cast<int>(std::min(frac, 1000000LL))};
+}
+
 // A step in the path, rendered only when a violation needs it.
 struct Step {
   std::string_view key;
@@ -315,6 +350,19 @@ class Walk {
     bound("exclusiveMinimum", ">", n.exclusive_minimum, [](int c) { return c <= 0; });
     bound("maximum", "<=", n.maximum, [](int c) { return c > 0; });
     bound("exclusiveMaximum", "<", n.exclusive_maximum, [](int c) { return c >= 0; });
+    if (!stop_ && (n.precision || n.scale)) {
+      // decimal(p, s): at most s digits after the point, p - s before it.
+      const DecimalDigits d = decimal_digits(raw);
+      const int scale = n.scale.value_or(0);
+      if (n.scale && d.fraction > scale)
+        report(n, "scale", "at most " + std::to_string(scale) + " digits after the decimal point",
+               excerpt(raw) + " (" + std::to_string(d.fraction) + ")");
+      else if (n.precision && d.integer > *n.precision - scale)
+        report(n, "precision",
+               "at most " + std::to_string(*n.precision) + " digits in all (" + std::to_string(*n.precision - scale) +
+                   " before the point)",
+               excerpt(raw) + " (" + std::to_string(d.integer) + " before the point)");
+    }
     if (stop_ || !n.has_enum) return;
     // Type-strict, as Python compares: 1 == 1.0, but true is not 1 and "1" is not 1.
     if (!enum_has(n, [&](const json& j) { return j.is_number() && compare(num, Number::of(j)) == 0; }))

@@ -109,6 +109,20 @@ TEST_F(ResilienceE2E, ASlowToolIsKilledAtTheDeadlineNotAtItsOwnTimeout) {
   EXPECT_NE(shown["reason"].get<std::string>().find("execute"), std::string::npos) << shown.dump(2);
 }
 
+TEST_F(ResilienceE2E, LimitsThatCannotWorkAreRefusedBeforeAnyLlmCall) {
+  llm_.script({{200, nu_answer(kGoodTool)}}, /*repeat_last=*/true);
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"--timeout", "inf"}, {"--timeout", "1e-9"}, {"--deadline", "1e400"},
+        {"--deadline", "0.0004"}, {"--generate-timeout", "-1"}, {"--memory", "0"}}) {
+    auto args = kRun;
+    args.insert(args.end(), bad.begin(), bad.end());
+    auto r = run_bitter(args, env());
+    EXPECT_EQ(r.exit_code, 2) << bad[0] << " " << bad[1] << "\n" << r.out << r.err;
+    EXPECT_NE(r.out.find(bad[0]), std::string::npos) << "the message must name the option\n" << r.out;
+  }
+  EXPECT_TRUE(llm_.requests().empty());
+}
+
 TEST_F(ResilienceE2E, BudgetsThatCannotFitAreReportedAtSubmission) {
   auto args = kRun;
   args.insert(args.end(), {"--deadline", "60", "--strict-budget"});
