@@ -12,18 +12,13 @@
 
 #include "contract/formats.h"
 #include "contract/sql_rules.h"
+#include "util/strings.h"
 
 namespace bt::contract {
 
 using nlohmann::json;
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // The column type DuckDB would read a top-level field as: logical type
 // first, physical type second. Only the types whose cast can fail matter.

@@ -18,6 +18,7 @@
 #include "contract/odcs_loader.h"
 #include "contract/schema.h"
 #include "contract/yaml_values.h"
+#include "util/strings.h"
 #include "util/files.h"
 
 namespace bt::contract {
@@ -27,12 +28,6 @@ using nlohmann::json;
 using yaml::child;
 using yaml::key_node;
 using yaml::scalar;
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 constexpr std::initializer_list<const char*> kFieldKeys = {
     "type", "required", "unique", "primaryKey", "primary", "description", "title", "format", "pattern",

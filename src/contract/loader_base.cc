@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 
 #include "contract/yaml_values.h"
+#include "util/strings.h"
 
 namespace bt::contract::detail {
 
@@ -35,12 +36,6 @@ void LoaderBase::warn_unknown_keys(const YAML::Node& node, std::initializer_list
 }
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // pydantic v2's lax bool: what `required: yes` means upstream.
 std::optional<bool> lax_bool(const YAML::Node& n) {

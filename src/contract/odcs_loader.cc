@@ -7,6 +7,7 @@
 #include "contract/loader_base.h"
 #include "contract/schema.h"
 #include "contract/yaml_values.h"
+#include "util/strings.h"
 
 namespace bt::contract {
 namespace {
@@ -14,12 +15,6 @@ namespace {
 using nlohmann::json;
 using yaml::child;
 using yaml::scalar;
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // ODCS v3 logical types (the spec's enumeration).
 bool known_logical_type(const std::string& t) {

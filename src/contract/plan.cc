@@ -8,18 +8,13 @@
 
 #include "contract/formats.h"
 #include "contract/schema.h"
+#include "util/strings.h"
 
 namespace bt::contract {
 
 using nlohmann::json;
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // datacontract-cli's dcs_importer::_convert_type_to_logical_type.
 std::string dcs_logical(const std::string& type) {

@@ -20,4 +20,11 @@ inline std::string trim(std::string s) {
   return s;
 }
 
+// ASCII lower case (type names, keywords; not for user text).
+inline std::string lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
 }  // namespace bt
