@@ -10,6 +10,7 @@ int exit_code_for(const Error& e) {
     case ErrorKind::usage:
     case ErrorKind::input: return kExitUsage;
     case ErrorKind::semantic: return kExitFailed;
+    case ErrorKind::cancelled: return kExitKilled;
     case ErrorKind::infra:
     case ErrorKind::internal: return kExitInfra;
   }

@@ -14,6 +14,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;  // contract not satisfied / verdict negative
 inline constexpr int kExitUsage = 2;   // bad usage or bad input
 inline constexpr int kExitInfra = 3;   // LLM unreachable, nu missing, disk, journal
+inline constexpr int kExitKilled = 130;  // stopped by Ctrl-C / SIGTERM (state KILLED), as shells report SIGINT
 
 int exit_code_for(const Error& e);
 

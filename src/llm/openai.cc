@@ -139,6 +139,10 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
   return size * n;
 }
 
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const CancelToken*>(user)->cancelled() ? 1 : 0;
+}
+
 struct CurlDeleter {
   const CurlApi* api;
   void operator()(CURL* c) const { api->easy_cleanup(c); }
@@ -233,7 +237,17 @@ class OpenAiProvider final : public Provider {
     const auto timeout = request.timeout.count() > 0 ? std::min(request.timeout, read_timeout_) : read_timeout_;
     api.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(1, timeout.count())));
 
+    if (request.cancel) {
+      // curl calls this at least once a second and on every chunk; a non-zero
+      // return aborts the transfer, which closes the connection to the server.
+      api.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+      api.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+      api.easy_setopt(h, CURLOPT_XFERINFODATA, request.cancel);
+    }
+
     const CURLcode rc = api.easy_perform(h);
+    if (rc == CURLE_ABORTED_BY_CALLBACK && request.cancel)
+      return cancelled_error("LLM request to " + shown_endpoint_ + " cancelled: " + request.cancel->reason());
     if (rc != CURLE_OK) return transport_error(api, h, rc, errbuf, body_in.size());
 
     long status = 0;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -180,6 +181,27 @@ TEST_F(OpenAi, SilentServerTimesOutAsInfraError) {
   EXPECT_NE(r.error().message.find("read timeout 300 ms"), std::string::npos) << r.error().message;
   EXPECT_EQ(r.error().message.find(kKey), std::string::npos);
   EXPECT_EQ(server.requests().size(), 1u);  // it did get the request: a slow model, not a dead one
+}
+
+TEST_F(OpenAi, CancellingAbortsAnOpenRequestPromptly) {
+  FakeHttpServer server(CannedResponse{200, "", /*never_answer=*/true});
+  auto token = CancelToken::make();
+  auto req = request();
+  req.cancel = token.get();
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(200ms);
+    token->cancel("killed by request");
+  });
+  const auto start = std::chrono::steady_clock::now();
+  auto r = make(server.base_url(), kKey, 30'000ms)->complete(req);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  canceller.join();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::cancelled);
+  EXPECT_NE(r.error().message.find("killed by request"), std::string::npos) << r.error().message;
+  // curl checks the token at least once a second while the server is silent.
+  EXPECT_LT(elapsed, 2500ms);
+  EXPECT_EQ(server.requests().size(), 1u);
 }
 
 TEST_F(OpenAi, InvalidUtf8InPromptDoesNotThrow) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "util/cancel.h"
 #include "util/result.h"
 
 namespace bt::llm {
@@ -23,6 +24,9 @@ struct Request {
   // Upper bound for this request (the execution's time left); zero = the
   // provider's own read timeout.
   std::chrono::milliseconds timeout{0};
+  // Set: the request is aborted (an Error of kind cancelled) as soon as it
+  // is cancelled: a killed execution or a losing speculative candidate.
+  const CancelToken* cancel = nullptr;
 };
 
 struct Response {
@@ -38,7 +42,7 @@ class Provider {
  public:
   virtual ~Provider() = default;
   // Errors: infra (unreachable, timeout, HTTP 5xx/429, unparsable body),
-  // usage (bad configuration, HTTP 401/404 and other 4xx).
+  // usage (bad configuration, HTTP 401/404 and other 4xx), cancelled.
   virtual Result<Response> complete(const Request& request) = 0;
   virtual std::string describe() const = 0;  // e.g. "openai http://127.0.0.1:8080/v1 model=x"
   // What a circuit breaker guards: the server, whatever the model.

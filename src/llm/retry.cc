@@ -23,7 +23,11 @@ Result<Response> RetryingProvider::complete(const Request& request) {
   const bool bounded = request.timeout.count() > 0;
   const auto deadline = clock_.now() + request.timeout;
   auto time_left = [&] { return std::chrono::duration_cast<milliseconds>(deadline - clock_.now()); };
+  auto stopped = [&] {
+    return cancelled_error("LLM request cancelled: " + request.cancel->reason());
+  };
   for (int retry = 0;; ++retry) {
+    if (request.cancel && request.cancel->cancelled()) return stopped();
     if (breaker_) {
       if (auto open = breaker_->allow(); !open) return open.error();
     }
@@ -51,7 +55,7 @@ Result<Response> RetryingProvider::complete(const Request& request) {
       return error;
     }
     if (on_retry_) on_retry_({retry + 1, delay, error});
-    clock_.sleep_for(delay);
+    clock_.sleep_for(delay, request.cancel);
   }
 }
 

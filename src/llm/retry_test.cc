@@ -105,6 +105,22 @@ TEST(Retrying, RetryAfterIsHonoured) {
   EXPECT_EQ(clock.sleeps()[0], milliseconds(7000));  // not the 10..50 ms jitter
 }
 
+TEST(Retrying, ACancelledRequestIsNeitherRetriedNorCountedAgainstTheBreaker) {
+  ScriptedProvider inner;
+  inner.script = {http(503), ok("x")};
+  FakeClock clock;
+  auto token = CancelToken::make();
+  RetryingProvider p(inner, RetryPolicy{4, milliseconds(10), milliseconds(50)}, clock, 7);
+  Request req;
+  req.cancel = token.get();
+  token->cancel("lost the race");
+  auto r = p.complete(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::cancelled);
+  EXPECT_EQ(inner.calls, 0);
+  EXPECT_TRUE(clock.sleeps().empty());
+}
+
 TEST(Retrying, GivesUpAfterMaxRetriesAndSaysSo) {
   ScriptedProvider inner;
   for (int i = 0; i < 10; ++i) inner.script.push_back(http(502));

@@ -321,27 +321,33 @@ Result<Child> start_child(const ProcessSpec& spec) {
 
 // Feeds stdin and drains both captures in one poll loop, so a child that
 // fills stdout before it reads stdin (or the reverse) keeps making progress.
-// True when the child exited, false when the deadline came first.
-bool supervise(pid_t pid, const Fd& pidfd, const std::string& input, Fd& stdin_fd,
-               Capture (&caps)[2], Clock::time_point deadline) {
+enum class Ended { exited, deadline, cancelled };
+Ended supervise(pid_t pid, const Fd& pidfd, const std::string& input, Fd& stdin_fd,
+                Capture (&caps)[2], Clock::time_point deadline, const CancelToken* cancel) {
   size_t written = 0;
   if (input.empty()) stdin_fd.reset();  // the child sees EOF at once
-  bool exited = true;
+  Ended ended = Ended::exited;
   for (;;) {
     if (!pidfd.valid() && exited_nowait(pid)) break;
     if (Clock::now() >= deadline) {
-      exited = false;
+      ended = Ended::deadline;
       break;
     }
-    pollfd pfds[4];
+    if (cancel && cancel->cancelled()) {
+      ended = Ended::cancelled;
+      break;
+    }
+    pollfd pfds[5];
     int n = 0;
     int idx_in = -1, idx_pid = -1, idx_cap[2] = {-1, -1};
+    // The token's eventfd only wakes the poll; the check above decides.
+    if (cancel && cancel->fd() >= 0) pfds[n++] = {cancel->fd(), POLLIN, 0};
     if (stdin_fd.valid()) idx_in = n, pfds[n++] = {stdin_fd.get(), POLLOUT, 0};
     for (int i = 0; i < 2; ++i)
       if (caps[i].fd.valid()) idx_cap[i] = n, pfds[n++] = {caps[i].fd.get(), POLLIN, 0};
     if (pidfd.valid()) idx_pid = n, pfds[n++] = {pidfd.get(), POLLIN, 0};
     int wait_ms = ms_until(deadline);
-    if (!pidfd.valid()) wait_ms = std::min(wait_ms, kFallbackPollMs);
+    if (!pidfd.valid() || (cancel && cancel->fd() < 0)) wait_ms = std::min(wait_ms, kFallbackPollMs);
     const int r = ::poll(pfds, static_cast<nfds_t>(n), wait_ms);
     // EINTR; nothing else can fail with valid fds, and the deadline bounds us.
     if (r < 0) continue;
@@ -359,7 +365,7 @@ bool supervise(pid_t pid, const Fd& pidfd, const std::string& input, Fd& stdin_f
     if (idx_pid >= 0 && pfds[idx_pid].revents != 0) break;
   }
   stdin_fd.reset();
-  return exited;
+  return ended;
 }
 
 }  // namespace
@@ -374,6 +380,7 @@ std::string ProcessResult::limit_description() const {
 }
 
 std::string ProcessResult::describe() const {
+  if (cancelled) return "cancelled (killed)";
   if (timed_out) return fmt::format("timed out after {} ms (killed)", timeout.count());
   std::string d = term_signal != 0 ? "killed by " + signal_name(term_signal)
                                    : fmt::format("exit {}", exit_code);
@@ -400,9 +407,11 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
       {std::move(child->stdout_fd), &res.out, spec.stdout_cap, &res.stdout_truncated},
       {std::move(child->stderr_fd), &res.err, spec.stderr_cap, &res.stderr_truncated}};
   const Fd pidfd = open_pidfd(res.pid);
-  const bool exited =
-      supervise(res.pid, pidfd, spec.stdin_data, child->stdin_fd, caps, start + spec.timeout);
-  res.timed_out = !exited;
+  const Ended ended = supervise(res.pid, pidfd, spec.stdin_data, child->stdin_fd, caps,
+                                start + spec.timeout, spec.cancel);
+  const bool exited = ended == Ended::exited;
+  res.timed_out = ended == Ended::deadline;
+  res.cancelled = ended == Ended::cancelled;
 
   // The order matters: kill while the unreaped child still pins its pid and
   // process group id, reap, then hunt the orphans, then take what is left in
@@ -437,6 +446,7 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
   RunFacts facts{res.term_signal, res.exit_code, res.timed_out, res.stdout_truncated,
                  res.max_rss_kb, &res.err};
   res.limit_hit = classify_limit(facts, res.isolated ? res.limits : Limits{0, 0, 0, 0, 0});
+  if (res.cancelled) res.limit_hit.clear();  // we killed it; it broke no limit
   mark_truncated(res.out, res.stdout_truncated, spec.stdout_cap);
   mark_truncated(res.err, res.stderr_truncated, spec.stderr_cap);
   return res;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sandbox/isolate.h"
+#include "util/cancel.h"
 #include "util/result.h"
 
 namespace bt::sandbox {
@@ -26,12 +27,16 @@ struct ProcessSpec {
   // Set: run in the sandbox (isolate.h); cwd should be isolation->workspace.
   // Unset: a plain child process (the --unsafe-no-sandbox path).
   std::optional<Isolation> isolation;
+  // Set: cancelling it kills the process (and its tree) at once, as the
+  // deadline would; the result says cancelled instead of timed_out.
+  const CancelToken* cancel = nullptr;
 };
 
 struct ProcessResult {
   int exit_code = -1;   // valid when term_signal == 0
   int term_signal = 0;  // signal that ended the child, 0 if it exited
   bool timed_out = false;
+  bool cancelled = false;  // killed because spec.cancel was cancelled
   bool stdout_truncated = false, stderr_truncated = false;
   std::string out, err;
   std::chrono::milliseconds wall{0};

@@ -178,6 +178,29 @@ TEST(Process, TimeoutKillsWithinDeadline) {
   EXPECT_TRUE(pid_dead(r.pid));
 }
 
+TEST(Process, CancelKillsTheTreeAtOnce) {
+  auto spec = sh("sleep 100 & echo $!; sleep 30");
+  spec.timeout = 20s;
+  auto token = CancelToken::make();
+  spec.cancel = token.get();
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(300ms);
+    token->cancel("killed by request");
+  });
+  const auto t0 = Clock::now();
+  auto r = run_ok(spec);
+  canceller.join();
+  EXPECT_LT(Clock::now() - t0, 3s);
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.limit_hit, "");
+  EXPECT_EQ(r.describe(), "cancelled (killed)");
+  EXPECT_TRUE(pid_dead(r.pid));
+  const pid_t grandchild = std::atoi(r.out.c_str());
+  ASSERT_GT(grandchild, 0) << r.out;
+  EXPECT_TRUE(pid_dead(grandchild));
+}
+
 TEST(Process, BackgroundGrandchildHoldingStdoutIsKilled) {
   const auto t0 = Clock::now();
   auto r = run_ok(sh("sleep 100 & echo $!; echo hi"));

@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "util/cancel.h"
+
 namespace bt {
 namespace {
 
@@ -11,7 +13,13 @@ class SystemClock : public Clock {
   long long wall_ms() const override {
     return std::chrono::duration_cast<Duration>(std::chrono::system_clock::now().time_since_epoch()).count();
   }
-  void sleep_for(Duration d) override { std::this_thread::sleep_for(d); }
+  using Clock::sleep_for;
+  void sleep_for(Duration d, const CancelToken* cancel) override {
+    if (cancel)
+      (void)cancel->sleep_for(d);
+    else
+      std::this_thread::sleep_for(d);
+  }
 };
 
 // An arbitrary but fixed origin, so FakeClock times are reproducible.
@@ -34,7 +42,8 @@ long long FakeClock::wall_ms() const {
   return kFakeEpochMs + elapsed_.count();
 }
 
-void FakeClock::sleep_for(Duration d) {
+void FakeClock::sleep_for(Duration d, const CancelToken* cancel) {
+  if (cancel && cancel->cancelled()) return;
   std::lock_guard lock(mu_);
   sleeps_.push_back(d);
   elapsed_ += d;

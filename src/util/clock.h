@@ -9,6 +9,8 @@
 
 namespace bt {
 
+class CancelToken;
+
 class Clock {
  public:
   using Duration = std::chrono::milliseconds;
@@ -18,7 +20,9 @@ class Clock {
   // Wall-clock milliseconds since the epoch: for state shared between
   // processes (a steady clock means nothing to another process).
   virtual long long wall_ms() const = 0;
-  virtual void sleep_for(Duration d) = 0;
+  // Waits `d`, or less when `cancel` (may be null) is cancelled first.
+  virtual void sleep_for(Duration d, const CancelToken* cancel) = 0;
+  void sleep_for(Duration d) { sleep_for(d, nullptr); }
 };
 
 // The real clocks.
@@ -28,7 +32,9 @@ class FakeClock : public Clock {
  public:
   TimePoint now() const override;
   long long wall_ms() const override;
-  void sleep_for(Duration d) override;  // advances time and records the sleep
+  using Clock::sleep_for;
+  // Advances time and records the sleep; a cancelled token skips it.
+  void sleep_for(Duration d, const CancelToken* cancel) override;
   void advance(Duration d);
   std::vector<Duration> sleeps() const;
 

@@ -13,8 +13,10 @@ namespace bt {
 
 // What kind of failure this is decides the exit code and whether the loop may
 // retry: usage/input are the caller's fault (exit 2), infra is the machine's
-// or the provider's (exit 3), semantic is the generated tool's (feedback).
-enum class ErrorKind { usage, input, infra, semantic, internal };
+// or the provider's (exit 3), semantic is the generated tool's (feedback),
+// cancelled means someone stopped the work (a kill request, Ctrl-C, a
+// speculative candidate that lost): never retried, never fed back.
+enum class ErrorKind { usage, input, infra, semantic, internal, cancelled };
 
 struct Error {
   ErrorKind kind = ErrorKind::internal;
@@ -28,6 +30,7 @@ inline Error input_error(std::string m) { return {ErrorKind::input, std::move(m)
 inline Error infra_error(std::string m) { return {ErrorKind::infra, std::move(m)}; }
 inline Error semantic_error(std::string m) { return {ErrorKind::semantic, std::move(m)}; }
 inline Error internal_error(std::string m) { return {ErrorKind::internal, std::move(m)}; }
+inline Error cancelled_error(std::string m) { return {ErrorKind::cancelled, std::move(m)}; }
 
 template <class T>
 class [[nodiscard]] Result {
