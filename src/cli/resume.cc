@@ -26,8 +26,20 @@ bool interrupted(const store::ExecutionRow& e) {
   return e.state == "FAILED" && e.reason.rfind("interrupted", 0) == 0;
 }
 
+// Each candidate's answer to `attempt` as its generate stage recorded it.
+std::vector<std::string> recorded_answers(const std::vector<store::StageRow>& stages, int attempt) {
+  std::vector<std::string> out;
+  for (const auto& s : stages) {
+    if (s.attempt != attempt || s.stage != engine::kGenerate || !s.detail.contains("text")) continue;
+    if (s.candidate >= static_cast<int>(out.size())) out.resize(s.candidate + 1);
+    out[s.candidate] = s.detail.value("text", "");
+  }
+  return out;
+}
+
 // The attempt to restart and what the finished ones left behind.
-engine::ResumePoint resume_point(const store::ExecutionRow& e, const std::vector<store::AttemptRow>& attempts) {
+engine::ResumePoint resume_point(const store::ExecutionRow& e, const std::vector<store::AttemptRow>& attempts,
+                                 const std::vector<store::StageRow>& stages) {
   engine::ResumePoint r;
   r.execution_id = e.id;
   r.trace_id = e.trace_id;
@@ -35,7 +47,10 @@ engine::ResumePoint resume_point(const store::ExecutionRow& e, const std::vector
   for (const auto& a : attempts) {
     if (a.outcome.empty()) {  // started, never finished: the crash happened here
       r.next_attempt = a.attempt;
-      r.recorded_answer = a.llm_text;
+      r.recorded_answers = recorded_answers(stages, a.attempt);
+      // The attempt row has candidate 0's answer even if its stage was not written.
+      if (r.recorded_answers.empty()) r.recorded_answers.resize(1);
+      if (r.recorded_answers[0].empty()) r.recorded_answers[0] = a.llm_text;
       break;
     }
     ++r.finished_attempts;
@@ -52,6 +67,8 @@ int resume_one(store::Journal& journal, const store::ExecutionRow& e, const Resu
     return fail(input_error("execution " + e.id + " was started by a bitter without resume support"), opt.json);
   auto attempts = journal.attempts(e.id);
   if (!attempts) return fail(attempts.error(), opt.json);
+  auto stages = journal.stages(e.id);
+  if (!stages) return fail(stages.error(), opt.json);
   // Claim it: only the process that moves the owner from the dead one runs it.
   auto claimed = journal.claim(e.id, e.owner);
   if (!claimed) return fail(claimed.error(), opt.json);
@@ -68,6 +85,7 @@ int resume_one(store::Journal& journal, const store::ExecutionRow& e, const Resu
   ro.llm_model = saved.value("llm_model", "");
   ro.nu = saved.value("nu", "");
   ro.max_attempts = saved.value("max_attempts", e.max_attempts);
+  ro.speculate = saved.value("speculate", 1);
   ro.timeout_s = saved.value("timeout_s", 10.0);
   ro.deadline_s = saved.value("deadline_s", 1800.0);
   ro.generate_s = saved.value("generate_s", 300.0);
@@ -84,9 +102,11 @@ int resume_one(store::Journal& journal, const store::ExecutionRow& e, const Resu
   p.task = e.task;
   p.input = nlohmann::json::parse(e.input_json, nullptr, false);
   p.rules_path = saved.value("rules_path", "");
-  p.resume = resume_point(e, *attempts);
+  p.resume = resume_point(e, *attempts, *stages);
   log.info(fmt::format("resuming execution {} at attempt {}{}", e.id, p.resume->next_attempt,
-                       p.resume->recorded_answer.empty() ? "" : " with its recorded LLM answer"));
+                       p.resume->recorded_answers.empty() || p.resume->recorded_answers[0].empty()
+                           ? ""
+                           : " with its recorded LLM answer"));
   return execute(ro, log, p);
 }
 

@@ -27,6 +27,7 @@
 #include "util/clock.h"
 #include "util/files.h"
 #include "util/log.h"
+#include "util/signals.h"
 
 namespace bt::cli {
 namespace {
@@ -144,6 +145,8 @@ int execute(const RunOptions& opt, Logger& log, Prepared& p) {
     if (auto s = scan_rules->apply_file(p.rules_path); !s) return fail(s.error(), opt.json);
   if (opt.max_attempts < 1 || opt.max_attempts > 100)
     return fail(usage_error("--max-attempts must be between 1 and 100"), opt.json);
+  if (opt.speculate < 1 || opt.speculate > 8)
+    return fail(usage_error("--speculate must be between 1 and 8"), opt.json);
   // Seconds as the user wrote them; NaN, infinity and values that would
   // round to "no limit" or overflow are refused before any LLM call.
   auto seconds = [&](const char* flag, double v, double min, double max) -> Status {
@@ -202,6 +205,7 @@ int execute(const RunOptions& opt, Logger& log, Prepared& p) {
   config.data_dir = data;
   config.nu = *nu.found;
   config.max_attempts = opt.max_attempts;
+  config.speculate = opt.speculate;
   config.tool_timeout = std::chrono::milliseconds(static_cast<long long>(opt.timeout_s * 1000));
   config.keep_workspace = opt.keep;
   config.scan_rules = scan_rules;
@@ -252,11 +256,15 @@ int execute(const RunOptions& opt, Logger& log, Prepared& p) {
   const nlohmann::json resume = {{"contract_path", p.contract_path}, {"contract_text", p.contract->text},
                     {"contract_label", opt.contract}, {"model", p.model->name}, {"llm", opt.llm},
                     {"llm_model", opt.llm_model}, {"nu", opt.nu}, {"rules_path", p.rules_path},
-                    {"max_attempts", opt.max_attempts}, {"timeout_s", opt.timeout_s},
+                    {"max_attempts", opt.max_attempts}, {"speculate", opt.speculate}, {"timeout_s", opt.timeout_s},
                     {"deadline_s", opt.deadline_s}, {"generate_s", opt.generate_s}, {"memory_mb", opt.memory_mb},
                     {"unsafe", opt.unsafe}, {"keep", opt.keep}, {"no_cache", opt.no_cache}};
   in.resume_json = resume.dump();
 
+  // Ctrl-C or SIGTERM ends the execution as KILLED, recorded, instead of
+  // leaving it half-written for `bitter resume`.
+  config.cancel = CancelToken::make();
+  SignalCancel on_signal(config.cancel);
   auto outcome = engine::run_loop(config, in, **provider, **journal, log);
   if (!outcome) return fail(outcome.error(), opt.json);
 
@@ -285,6 +293,9 @@ Handler add_run(CLI::App& app) {
   app.add_option("--input-model", opt->input_model,
                  "Model the input must satisfy (default: the model named *Input, if any)");
   app.add_option("--max-attempts", opt->max_attempts, "Attempts before escalating (default 3)");
+  app.add_option("--speculate", opt->speculate,
+                 "Candidates per attempt, generated and checked in parallel with different approaches; "
+                 "the first that passes wins, the rest are cancelled (default 1, at most 8)");
   app.add_option("--llm", opt->llm,
                  "LLM provider: openai (OPENAI_BASE_URL, OPENAI_API_KEY) or replay:FILE; "
                  "default $BITTER_LLM");

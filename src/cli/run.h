@@ -16,6 +16,7 @@ struct RunOptions {
   std::string root, rules;  // input gate root (--root), code gate rule file (--rules)
   std::string contract, task, input = "{}", model, input_model, llm, llm_model, nu, log_file;
   int max_attempts = 3;
+  int speculate = 1;  // candidates per attempt
   double timeout_s = 10;
   double deadline_s = 1800, generate_s = 300;
   bool strict_budget = false, no_cache = false;

@@ -1,4 +1,5 @@
 // `bitter show ID` and `bitter list`: read the journal back.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -86,12 +87,16 @@ int show(const std::string& id_prefix, bool json, bool code) {
     if (summary.empty() && s.detail.is_object()) summary = s.detail.value("verdict", "");
     std::cout << fmt::format("  {:<9} {}\n", s.stage, one_line(summary, 90));
   }
+  const bool speculated =
+      std::any_of(stages->begin(), stages->end(), [](const store::StageRow& s) { return s.candidate > 0; });
   for (const auto& a : *attempts) {
     std::cout << fmt::format("\nattempt {}: {} ({} ms)\n", a.attempt, a.outcome, a.duration_ms);
     for (const auto& s : *stages) {
       if (s.attempt != a.attempt) continue;
       std::string summary = s.detail.is_object() ? s.detail.value("summary", "") : "";
-      std::cout << fmt::format("  {:<9} {:<4} {:>6} ms  {}\n", s.stage, s.ok ? "ok" : "FAIL",
+      // Speculative candidates interleave: each line says whose it is.
+      const std::string who = speculated ? fmt::format("c{} ", s.candidate) : "";
+      std::cout << fmt::format("  {}{:<9} {:<4} {:>6} ms  {}\n", who, s.stage, s.ok ? "ok" : "FAIL",
                                s.duration_ms, one_line(summary, 90));
     }
     if (code && !a.code.empty()) std::cout << "  code:\n" << indent(a.code, "    ");

@@ -1,6 +1,7 @@
-// The contract loop: generate → extract → syntax gate → execute → validate,
-// feeding the exact errors back until a tool passes or the attempts run out.
-// Every execution, attempt and stage result is written to the journal.
+// The contract loop: generate → extract → gates → execute → validate, feeding
+// the exact errors back until a tool passes or the attempts run out. Every
+// execution, attempt, candidate and stage result is written to the journal
+// before the next step starts.
 #pragma once
 
 #include <chrono>
@@ -18,6 +19,7 @@
 #include "llm/provider.h"
 #include "llm/retry.h"
 #include "store/journal.h"
+#include "util/cancel.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/result.h"
@@ -59,6 +61,12 @@ struct LoopConfig {
   std::chrono::milliseconds generate_budget{300'000};
   // The validated-tool cache (engine/cache.h): empty key = not used.
   std::string cache_key;
+  // Candidates per attempt (--speculate K): generated and checked in
+  // parallel; the first that passes wins and the others are cancelled.
+  int speculate = 1;
+  // Cancelling it stops the execution (state KILLED): its LLM requests are
+  // aborted and its processes killed. Null: nobody can cancel it.
+  CancelPtr cancel;
 };
 
 // Budgets that cannot fit: the time `attempts` attempts may take at their
@@ -73,7 +81,9 @@ struct AttemptSummary;
 struct ResumePoint {
   std::string execution_id, trace_id;
   int next_attempt = 1;
-  std::string recorded_answer;
+  // Per candidate of next_attempt: the answer recorded before the
+  // interruption ("" = none; ask the LLM).
+  std::vector<std::string> recorded_answers;
   std::string previous_code, previous_feedback;
   int finished_attempts = 0;
 };
@@ -88,6 +98,10 @@ struct LoopInput {
   nlohmann::json input_gate;  // the input gate verdict {verdict, score, reasons}; null = not run
   std::string resume_json;    // stored with the execution for `bitter resume`
   std::optional<ResumePoint> resume;  // set: continue that execution instead of starting one
+  // Set: the execution row already exists under this id (submitted and
+  // QUEUED by the executor); the loop takes it over. Empty: a new one.
+  std::string execution_id, trace_id;
+  std::string ns, flow_id;  // where it was submitted from (HTTP API), for the journal
 };
 
 struct AttemptSummary {
@@ -111,6 +125,8 @@ struct Outcome {
   std::filesystem::path workspace;    // kept workspace (failure or --keep), else empty
   std::string cached_from;            // the execution whose cached tool was accepted, if any
   long long duration_ms = 0;
+  int candidates = 1;                 // per attempt (--speculate)
+  int winner = -1;                    // the candidate whose tool was accepted
 };
 
 // Errors only if the journal itself fails; everything else is in Outcome.

@@ -187,10 +187,11 @@ class OpenAiProvider final : public Provider {
   std::string payload(const Request& request) const {
     json messages = json::array();
     for (const auto& m : request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
-    const json body = {{"model", model_},
-                       {"messages", std::move(messages)},
-                       {"temperature", request.temperature},
-                       {"max_tokens", request.max_tokens}};
+    json body = {{"model", model_},
+                 {"messages", std::move(messages)},
+                 {"temperature", request.temperature},
+                 {"max_tokens", request.max_tokens}};
+    if (request.seed) body["seed"] = *request.seed;
     // A task or feedback with invalid UTF-8 (tool stderr can be anything)
     // must not make dump() throw: replace the bad bytes instead.
     return body.dump(-1, ' ', false, json::error_handler_t::replace);

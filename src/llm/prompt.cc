@@ -125,10 +125,24 @@ std::string user_message(const PromptInput& in) {
   } else {
     out += "\nWrite the tool.\n";
   }
+  if (!in.strategy_hint.empty()) out += "\nApproach: " + in.strategy_hint + "\n";
   return out;
 }
 
 }  // namespace
+
+std::string strategy_hint(int candidate) {
+  // Distinct, all legitimate ways to write the same tool; candidate 0 keeps
+  // the plain prompt, so --speculate 1 asks exactly what a plain run asks.
+  static constexpr const char* kHints[] = {
+      "build the output record field by field from the input, with explicit defaults for absent values.",
+      "keep the tool as short as possible: one pipeline from `$in` to `to json -r`.",
+      "be defensive: check every input field for absence and null before you use it.",
+      "compute every derived value first into variables, then assemble the output at the end.",
+  };
+  if (candidate <= 0) return "";
+  return kHints[(candidate - 1) % std::size(kHints)];
+}
 
 std::vector<Message> build_prompt(const PromptInput& in) {
   return {{"system", std::string(kSystem)}, {"user", user_message(in)}};

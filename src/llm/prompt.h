@@ -19,7 +19,13 @@ struct PromptInput {
   int attempt = 1, max_attempts = 1;
   std::string previous_code;   // on a retry
   std::string feedback;        // on a retry: what went wrong, exactly
+  // With --speculate, each candidate of an attempt gets its own approach so
+  // the candidates do not all make the same mistake. Empty: none.
+  std::string strategy_hint;
 };
+
+// The approach suggested to candidate `c` of an attempt (c = 0: none).
+std::string strategy_hint(int candidate);
 
 std::vector<Message> build_prompt(const PromptInput& in);
 

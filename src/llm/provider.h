@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct Request {
   std::vector<Message> messages;
   double temperature = 0.2;
   int max_tokens = 4096;
+  // Sent when set (OpenAI, llama.cpp and vLLM honour it): speculative
+  // candidates differ by seed as well as by temperature.
+  std::optional<long long> seed;
   // Upper bound for this request (the execution's time left); zero = the
   // provider's own read timeout.
   std::chrono::milliseconds timeout{0};

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -17,7 +18,9 @@ namespace {
 
 using detail::Stmt;
 
-constexpr int kSchemaVersion = 3;  // 2: breakers, tool_cache; 3: executions.owner
+// 2: breakers, tool_cache; 3: executions.owner; 4: stages.candidate,
+// executions.namespace and flow_id
+constexpr int kSchemaVersion = 4;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS executions (
@@ -39,7 +42,9 @@ CREATE TABLE IF NOT EXISTS executions (
   output_json TEXT NOT NULL DEFAULT '',
   reason TEXT NOT NULL DEFAULT '',
   owner TEXT NOT NULL DEFAULT '',
-  resume TEXT NOT NULL DEFAULT ''
+  resume TEXT NOT NULL DEFAULT '',
+  namespace TEXT NOT NULL DEFAULT '',
+  flow_id TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS executions_created ON executions(created_at);
 CREATE TABLE IF NOT EXISTS attempts (
@@ -61,7 +66,8 @@ CREATE TABLE IF NOT EXISTS stages (
   ok INTEGER NOT NULL,
   duration_ms INTEGER NOT NULL,
   detail TEXT NOT NULL,
-  at TEXT NOT NULL
+  at TEXT NOT NULL,
+  candidate INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS stages_execution ON stages(execution_id, seq);
 CREATE TABLE IF NOT EXISTS breakers (
@@ -86,7 +92,8 @@ CREATE TABLE IF NOT EXISTS tool_cache (
 
 constexpr const char* kExecutionColumns =
     "id, trace_id, state, contract, model, task, input_json, provider, max_attempts, attempts, "
-    "created_at, updated_at, duration_ms, tool_path, tool_code, output_json, reason, resume, owner";
+    "created_at, updated_at, duration_ms, tool_path, tool_code, output_json, reason, resume, owner, "
+    "namespace, flow_id";
 
 ExecutionRow read_execution(const Stmt& s) {
   ExecutionRow e;
@@ -109,6 +116,8 @@ ExecutionRow read_execution(const Stmt& s) {
   e.reason = s.text(16);
   e.resume_json = s.text(17);
   e.owner = s.text(18);
+  e.ns = s.text(19);
+  e.flow_id = s.text(20);
   return e;
 }
 
@@ -148,7 +157,9 @@ nlohmann::json to_json(const ExecutionRow& e) {
           {"duration_ms", e.duration_ms},
           {"tool_path", e.tool_path},
           {"output", parse_or_string(e.output_json)},
-          {"reason", e.reason}};
+          {"reason", e.reason},
+          {"namespace", e.ns},
+          {"flow_id", e.flow_id}};
 }
 
 nlohmann::json to_json(const AttemptRow& a) {
@@ -158,8 +169,9 @@ nlohmann::json to_json(const AttemptRow& a) {
 }
 
 nlohmann::json to_json(const StageRow& s) {
-  return {{"attempt", s.attempt}, {"stage", s.stage},   {"ok", s.ok},
-          {"duration_ms", s.duration_ms}, {"detail", s.detail}, {"at", s.at}};
+  return {{"attempt", s.attempt},         {"candidate", s.candidate}, {"stage", s.stage},
+          {"ok", s.ok},                   {"duration_ms", s.duration_ms}, {"detail", s.detail},
+          {"at", s.at},                   {"seq", s.seq}};
 }
 
 Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file) {
@@ -173,6 +185,14 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
     return infra_error("cannot open journal " + file.string() + ": " + msg);
   }
   std::unique_ptr<Journal> j(new Journal(db));
+  // Every commit on this connection (all writes go through it) wakes followers.
+  sqlite3_commit_hook(
+      db,
+      [](void* self) {
+        static_cast<Journal*>(self)->bump();
+        return 0;  // 0: let the commit go ahead
+      },
+      j.get());
   // Several `bitter` processes may share one data dir: WAL lets readers run
   // beside a writer, and the busy timeout makes writers queue, not fail.
   sqlite3_busy_timeout(db, 10'000);
@@ -199,11 +219,34 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
   // Journals from before version 3 lack executions.owner (the process that
   // runs it, util/process_id.h); adding it twice fails harmlessly.
   sqlite3_exec(db, "ALTER TABLE executions ADD COLUMN owner TEXT NOT NULL DEFAULT ''", nullptr, nullptr, nullptr);
-  sqlite3_exec(db, "ALTER TABLE executions ADD COLUMN resume TEXT NOT NULL DEFAULT ''", nullptr, nullptr, nullptr);
+  for (const char* column : {"executions ADD COLUMN resume TEXT NOT NULL DEFAULT ''",
+                             "executions ADD COLUMN namespace TEXT NOT NULL DEFAULT ''",
+                             "executions ADD COLUMN flow_id TEXT NOT NULL DEFAULT ''",
+                             "stages ADD COLUMN candidate INTEGER NOT NULL DEFAULT 0"})
+    sqlite3_exec(db, (std::string("ALTER TABLE ") + column).c_str(), nullptr, nullptr, nullptr);
   return j;
 }
 
 Journal::~Journal() { sqlite3_close(db_); }
+
+void Journal::bump() {
+  {
+    std::lock_guard lock(change_mu_);
+    ++changes_;
+  }
+  change_cv_.notify_all();
+}
+
+uint64_t Journal::changes() const {
+  std::lock_guard lock(change_mu_);
+  return changes_;
+}
+
+uint64_t Journal::wait_for_change(uint64_t seen, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(change_mu_);
+  change_cv_.wait_for(lock, timeout, [&] { return changes_ != seen; });
+  return changes_;
+}
 
 Status Journal::exec(const std::string& sql) {
   char* err = nullptr;
@@ -219,12 +262,15 @@ Status Journal::create_execution(const ExecutionRow& e) {
   std::lock_guard lock(mu_);
   Stmt s(db_,
          "INSERT INTO executions (id, trace_id, state, contract, model, task, input_json, "
-         "provider, max_attempts, created_at, updated_at, owner, resume) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+         "provider, max_attempts, created_at, updated_at, owner, resume, namespace, flow_id) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   const std::string now = now_rfc3339();
   s.bind(e.id).bind(e.trace_id).bind(e.state).bind(e.contract).bind(e.model).bind(e.task)
       .bind(e.input_json).bind(e.provider).bind(e.max_attempts).bind(now).bind(now)
       .bind(process_identity(::getpid()))
-      .bind(e.resume_json);
+      .bind(e.resume_json)
+      .bind(e.ns)
+      .bind(e.flow_id);
   return s.done();
 }
 
@@ -263,11 +309,12 @@ Status Journal::finish_attempt(const std::string& id, const AttemptRow& a) {
 Status Journal::add_stage(const std::string& id, const StageRow& st) {
   std::lock_guard lock(mu_);
   Stmt s(db_,
-         "INSERT INTO stages (execution_id, attempt, stage, ok, duration_ms, detail, at) "
-         "VALUES (?,?,?,?,?,?,?)");
+         "INSERT INTO stages (execution_id, attempt, stage, ok, duration_ms, detail, at, candidate) "
+         "VALUES (?,?,?,?,?,?,?,?)");
   s.bind(id).bind(st.attempt).bind(st.stage).bind(st.ok ? 1 : 0).bind(st.duration_ms)
       .bind(st.detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
-      .bind(now_rfc3339());
+      .bind(now_rfc3339())
+      .bind(st.candidate);
   return s.done();
 }
 
@@ -352,18 +399,55 @@ Result<std::vector<AttemptRow>> Journal::attempts(const std::string& id) {
   return rows;
 }
 
-Result<std::vector<StageRow>> Journal::stages(const std::string& id) {
+Result<std::vector<StageRow>> Journal::stages(const std::string& id) { return stages_since(id, 0); }
+
+Result<std::vector<StageRow>> Journal::stages_since(const std::string& id, long long after_seq) {
   std::lock_guard lock(mu_);
   Stmt s(db_,
-         "SELECT attempt, stage, ok, duration_ms, detail, at FROM stages WHERE execution_id = ? "
-         "ORDER BY seq");
-  s.bind(id);
+         "SELECT attempt, stage, ok, duration_ms, detail, at, candidate, seq FROM stages "
+         "WHERE execution_id = ? AND seq > ? ORDER BY seq");
+  s.bind(id).bind(after_seq);
   std::vector<StageRow> rows;
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) {
     rows.push_back({static_cast<int>(s.integer(0)), s.text(1), s.integer(2) != 0, s.integer(3),
-                    parse_or_string(s.text(4)), s.text(5)});
+                    parse_or_string(s.text(4)), s.text(5), static_cast<int>(s.integer(6)), s.integer(7)});
   }
+  if (rc != SQLITE_DONE) return s.error();
+  return rows;
+}
+
+Result<SearchPage> Journal::search(const SearchFilter& f) {
+  std::lock_guard lock(mu_);
+  const char* where = "WHERE (? = '' OR namespace = ?) AND (? = '' OR flow_id = ?) AND (? = '' OR state = ?)";
+  auto bind_filter = [&](Stmt& s) {
+    s.bind(f.ns).bind(f.ns).bind(f.flow_id).bind(f.flow_id).bind(f.state).bind(f.state);
+  };
+  SearchPage page;
+  {
+    Stmt c(db_, fmt::format("SELECT count(*) FROM executions {}", where).c_str());
+    bind_filter(c);
+    if (c.step() != SQLITE_ROW) return c.error();
+    page.total = c.integer(0);
+  }
+  Stmt s(db_, fmt::format("SELECT {} FROM executions {} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+                          kExecutionColumns, where)
+                  .c_str());
+  bind_filter(s);
+  const int size = std::clamp(f.size, 1, 1000);
+  s.bind(size).bind(static_cast<long long>(std::max(f.page, 1) - 1) * size);
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) page.results.push_back(read_execution(s));
+  if (rc != SQLITE_DONE) return s.error();
+  return page;
+}
+
+Result<std::vector<std::pair<std::string, long long>>> Journal::count_by_state() {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "SELECT state, count(*) FROM executions GROUP BY state ORDER BY state");
+  std::vector<std::pair<std::string, long long>> rows;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) rows.emplace_back(s.text(0), s.integer(1));
   if (rc != SQLITE_DONE) return s.error();
   return rows;
 }

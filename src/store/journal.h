@@ -6,6 +6,8 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -32,6 +34,9 @@ struct ExecutionRow {
   std::string tool_path, tool_code, output_json, reason;
   std::string resume_json;  // what `bitter resume` needs to continue it (no secrets)
   std::string owner;        // the process running it (util/process_id.h)
+  // Where it was submitted from: the HTTP API's Kestra-style namespace and
+  // flow id ("" and "" for the CLI).
+  std::string ns, flow_id;
 };
 
 struct AttemptRow {
@@ -49,6 +54,18 @@ struct StageRow {
   long long duration_ms = 0;
   nlohmann::json detail;
   std::string at;
+  int candidate = 0;  // which speculative candidate of the attempt (0 without --speculate)
+  long long seq = 0;  // the journal's order of events; set when read
+};
+
+// What `search` filters on; empty strings match everything.
+struct SearchFilter {
+  std::string ns, flow_id, state;
+  int page = 1, size = 25;
+};
+struct SearchPage {
+  std::vector<ExecutionRow> results;
+  long long total = 0;
 };
 
 // A circuit breaker's state for one LLM endpoint, shared by every bitter
@@ -100,6 +117,17 @@ class Journal {
   Result<std::optional<ExecutionRow>> get(const std::string& id);
   Result<std::vector<AttemptRow>> attempts(const std::string& id);
   Result<std::vector<StageRow>> stages(const std::string& id);
+  // Stage events of `id` after `after_seq`, in order: for live followers.
+  Result<std::vector<StageRow>> stages_since(const std::string& id, long long after_seq);
+  Result<SearchPage> search(const SearchFilter& filter);
+  // Counts of executions by state, for metrics and the dashboard.
+  Result<std::vector<std::pair<std::string, long long>>> count_by_state();
+
+  // Every write through this Journal object bumps a counter; followers wait
+  // for it to move instead of polling the database in a tight loop.
+  uint64_t changes() const;
+  // Waits until changes() differs from `seen` or `timeout` passes.
+  uint64_t wait_for_change(uint64_t seen, std::chrono::milliseconds timeout) const;
   Result<std::vector<ExecutionRow>> recent(int limit);
   // Ids may be abbreviated as in git: a unique prefix finds the execution.
   Result<std::string> resolve_id(const std::string& prefix);
@@ -121,8 +149,13 @@ class Journal {
   explicit Journal(sqlite3* db) : db_(db) {}
   Status exec(const std::string& sql);
 
+  void bump();
+
   std::mutex mu_;
   sqlite3* db_;
+  mutable std::mutex change_mu_;
+  mutable std::condition_variable change_cv_;
+  uint64_t changes_ = 0;
 };
 
 }  // namespace bt::store

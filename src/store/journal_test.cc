@@ -1,6 +1,9 @@
 #include "store/journal.h"
 
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,6 +72,65 @@ TEST_F(JournalTest, RecordsExecutionAttemptsAndStagesInOrder) {
   ASSERT_EQ(attempts->size(), 1u);
   EXPECT_EQ((*attempts)[0].outcome, "validate");
   EXPECT_EQ((*attempts)[0].feedback, "fb");
+}
+
+TEST_F(JournalTest, StagesSinceGivesOnlyNewEventsWithTheirCandidate) {
+  ASSERT_TRUE(journal_->create_execution(row("s1")).ok());
+  ASSERT_TRUE(journal_->add_stage("s1", {1, "generate", true, 1, {}, "", 0}).ok());
+  ASSERT_TRUE(journal_->add_stage("s1", {1, "generate", true, 1, {}, "", 1}).ok());
+  auto all = journal_->stages("s1");
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[1].candidate, 1);
+  EXPECT_LT((*all)[0].seq, (*all)[1].seq);
+  ASSERT_TRUE(journal_->add_stage("s1", {1, "validate", false, 1, {}, "", 1}).ok());
+  auto fresh = journal_->stages_since("s1", (*all)[1].seq);
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_EQ(fresh->size(), 1u);
+  EXPECT_EQ((*fresh)[0].stage, "validate");
+}
+
+TEST_F(JournalTest, WritersWakeFollowers) {
+  ASSERT_TRUE(journal_->create_execution(row("w1")).ok());
+  const uint64_t seen = journal_->changes();
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    (void)journal_->set_state("w1", State::RUNNING);
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_NE(journal_->wait_for_change(seen, std::chrono::seconds(10)), seen);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  writer.join();
+  // Nothing written: the wait times out and reports the same count.
+  const uint64_t now = journal_->changes();
+  EXPECT_EQ(journal_->wait_for_change(now, std::chrono::milliseconds(20)), now);
+}
+
+TEST_F(JournalTest, SearchFiltersByNamespaceFlowAndStateAndPages) {
+  for (int i = 0; i < 5; ++i) {
+    auto e = row("n" + std::to_string(i));
+    e.ns = i < 3 ? "team.a" : "team.b";
+    e.flow_id = "contract-loop";
+    ASSERT_TRUE(journal_->create_execution(e).ok());
+  }
+  ASSERT_TRUE(journal_->set_state("n1", State::SUCCESS).ok());
+  auto a = journal_->search({"team.a", "", "", 1, 2});
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->total, 3);
+  EXPECT_EQ(a->results.size(), 2u);
+  auto a2 = journal_->search({"team.a", "", "", 2, 2});
+  ASSERT_TRUE(a2.ok());
+  ASSERT_EQ(a2->results.size(), 1u);
+  auto ok = journal_->search({"", "contract-loop", "SUCCESS", 1, 25});
+  ASSERT_TRUE(ok.ok());
+  ASSERT_EQ(ok->total, 1);
+  EXPECT_EQ(ok->results[0].id, "n1");
+  EXPECT_EQ(ok->results[0].ns, "team.a");
+  auto counts = journal_->count_by_state();
+  ASSERT_TRUE(counts.ok());
+  long long total = 0;
+  for (const auto& [state, n] : *counts) total += n;
+  EXPECT_EQ(total, 5);
 }
 
 TEST_F(JournalTest, FinishExecutionStoresResult) {

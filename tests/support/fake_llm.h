@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -36,7 +37,9 @@ class FakeLlm {
         std::lock_guard lock(mu_);
         requests_.push_back(nlohmann::json::parse(req.body, nullptr, false));
         auth_.push_back(req.get_header_value("Authorization"));
-        if (!script_.empty()) {
+        if (responder_) {
+          a = responder_(requests_.back());
+        } else if (!script_.empty()) {
           a = script_.front();
           if (script_.size() > 1 || !repeat_last_) script_.pop_front();
         } else {
@@ -82,6 +85,12 @@ class FakeLlm {
     script_.assign(answers.begin(), answers.end());
     repeat_last_ = repeat_last;
   }
+  // Answers computed from each request (e.g. by its seed, to tell
+  // speculative candidates apart); replaces the script.
+  void respond(std::function<FakeAnswer(const nlohmann::json& request)> f) {
+    std::lock_guard lock(mu_);
+    responder_ = std::move(f);
+  }
   std::vector<nlohmann::json> requests() {
     std::lock_guard lock(mu_);
     return requests_;
@@ -96,6 +105,7 @@ class FakeLlm {
   std::mutex mu_;
   std::deque<FakeAnswer> script_;
   bool repeat_last_ = false;
+  std::function<FakeAnswer(const nlohmann::json&)> responder_;
   std::atomic<bool> stopping_{false};
   std::vector<nlohmann::json> requests_;
   std::vector<std::string> auth_;
