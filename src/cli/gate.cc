@@ -25,16 +25,6 @@ struct GateOptions {
   bool json = false;
 };
 
-// Stands in for the LLM when the input gate rejected the task: the loop
-// records the execution and stops before any request.
-class NoRequests : public llm::Provider {
- public:
-  Result<llm::Response> complete(const llm::Request&) override {
-    return usage_error("the input gate rejected the task; no LLM request is made");
-  }
-  std::string describe() const override { return "none (rejected by the input gate)"; }
-};
-
 int gate_task(const GateOptions& opt) {
   auto text = literal_or_file(opt.task);
   if (!text) return fail(input_error(text.error().message), opt.json);
@@ -66,39 +56,6 @@ Result<std::string> read_confined(const std::string& arg, const std::filesystem:
   auto path = gate::confine(arg.substr(1), root);
   if (!path) return path.error();
   return literal_or_file("@" + path->string());
-}
-
-int reject_task(const std::string& contract_label, const contract::Contract& contract,
-                const contract::Model& model, const std::string& task,
-                const nlohmann::json& input, const gate::TaskVerdict& verdict, bool json) {
-  const Error why = input_error("the task was rejected by the input gate (score " +
-                                fmt::format("{:.2f}", verdict.score) + "):\n" +
-                                verdict.reasons_text() +
-                                "Rephrase the task as a plain description of the data "
-                                "transformation.");
-  const auto data = data_dir();
-  auto journal = store::Journal::open(data / "journal.db");
-  if (journal) {
-    Logger log(Logger::Format::none, stderr);
-    engine::LoopConfig config;
-    config.data_dir = data;
-    engine::LoopInput in;
-    in.contract = &contract;
-    in.model = &model;
-    in.contract_label = contract_label;
-    in.task = task;
-    in.input = input;
-    in.input_gate = verdict.to_json();
-    NoRequests none;
-    in.provider_label = none.describe();
-    if (auto o = engine::run_loop(config, in, none, **journal, log); o && json) {
-      nlohmann::json j = {{"error", why.message}, {"exit_code", kExitUsage},
-                          {"execution_id", o->execution_id}, {"input_gate", in.input_gate}};
-      print_json(j);
-      return kExitUsage;
-    }
-  }
-  return fail(why, json);
 }
 
 Handler add_gate(CLI::App& app) {

@@ -19,10 +19,4 @@ std::filesystem::path gate_root(const std::string& flag);
 // Like literal_or_file, but an @FILE must resolve under `root`.
 Result<std::string> read_confined(const std::string& arg, const std::filesystem::path& root);
 
-// Records a rejected task as an execution (stage input_gate, attempt 0, no
-// LLM request), prints the reasons and returns exit code 2.
-int reject_task(const std::string& contract_label, const contract::Contract& contract,
-                const contract::Model& model, const std::string& task,
-                const nlohmann::json& input, const gate::TaskVerdict& verdict, bool json);
-
 }  // namespace bt::cli

@@ -76,38 +76,34 @@ int resume_one(store::Journal& journal, const store::ExecutionRow& e, const Resu
 
   auto contract = contract::load_string(saved.value("contract_text", ""), saved.value("contract_path", ""));
   if (!contract) return fail(contract.error(), opt.json);
-  const contract::Model* model = contract->find_model(saved.value("model", ""));
-  if (!model) return fail(input_error("the contract no longer has model " + saved.value("model", "")), opt.json);
 
   RunOptions ro;
-  ro.contract = saved.value("contract_label", e.contract);
   ro.llm = saved.value("llm", "");
   ro.llm_model = saved.value("llm_model", "");
   ro.nu = saved.value("nu", "");
-  ro.max_attempts = saved.value("max_attempts", e.max_attempts);
-  ro.speculate = saved.value("speculate", 1);
-  ro.timeout_s = saved.value("timeout_s", 10.0);
-  ro.deadline_s = saved.value("deadline_s", 1800.0);
-  ro.generate_s = saved.value("generate_s", 300.0);
-  ro.memory_mb = saved.value("memory_mb", uint64_t{1024});
-  ro.unsafe = saved.value("unsafe", false);
-  ro.keep = saved.value("keep", false);
-  ro.no_cache = true;  // it continues as it began, with its own attempts
   ro.json = opt.json;
+  engine::RunSettings defaults;
+  defaults.max_attempts = e.max_attempts;
+  ro.settings = engine::RunSettings::from_json(saved, defaults);
+  ro.settings.no_cache = true;  // it continues as it began, with its own attempts
 
-  Prepared p;
-  p.contract = &*contract;
-  p.model = model;
-  p.contract_path = saved.value("contract_path", "");
-  p.task = e.task;
-  p.input = nlohmann::json::parse(e.input_json, nullptr, false);
-  p.rules_path = saved.value("rules_path", "");
-  p.resume = resume_point(e, *attempts, *stages);
-  log.info(fmt::format("resuming execution {} at attempt {}{}", e.id, p.resume->next_attempt,
-                       p.resume->recorded_answers.empty() || p.resume->recorded_answers[0].empty()
+  engine::Job job;
+  engine::Intake& in = job.intake;
+  in.contract = std::make_shared<const contract::Contract>(std::move(*contract));
+  in.model = in.contract->find_model(saved.value("model", ""));
+  if (!in.model) return fail(input_error("the contract no longer has model " + saved.value("model", "")), opt.json);
+  in.contract_label = saved.value("contract_label", e.contract);
+  in.contract_path = saved.value("contract_path", "");
+  in.task = e.task;  // the input gate accepted it when the execution began
+  in.input = nlohmann::json::parse(e.input_json, nullptr, false);
+  job.settings = ro.settings;
+  job.rules_path = saved.value("rules_path", "");
+  job.resume = resume_point(e, *attempts, *stages);
+  log.info(fmt::format("resuming execution {} at attempt {}{}", e.id, job.resume->next_attempt,
+                       job.resume->recorded_answers.empty() || job.resume->recorded_answers[0].empty()
                            ? ""
                            : " with its recorded LLM answer"));
-  return execute(ro, log, p);
+  return run_job(ro, log, std::move(job));
 }
 
 int resume(const ResumeOptions& opt) {

@@ -84,192 +84,61 @@ int run(const RunOptions& opt) {
   // Everything the user gave is checked before the LLM is asked anything.
   // Input gate: user-named files must lie under the root (cwd by default).
   const auto root = gate_root(opt.root);
+  engine::Submission sub;
   auto contract_path = gate::confine(opt.contract, root);
   if (!contract_path) return fail(contract_path.error(), opt.json);
-  auto contract = contract::load_file(*contract_path);
-  if (!contract) return fail(contract.error(), opt.json);
-  // A contract that loads can still be unusable (an unknown format, a
-  // contradiction): the loop would burn LLM calls on it, so lint first.
-  if (const auto lint = contract::lint_file(*contract_path, {}); !lint.valid)
-    return fail(input_error("the contract has problems; fix them first (`bitter lint " + opt.contract +
-                            "`):\n" + contract::to_text(lint)),
-                opt.json);
-  auto input_model = contract::pick_input_model(*contract, opt.input_model);
-  if (!input_model) return fail(input_model.error(), opt.json);
-  auto model = contract::pick_model(*contract, opt.model, *input_model);
-  if (!model) return fail(model.error(), opt.json);
+  sub.contract_path = *contract_path;
+  sub.contract_label = opt.contract;
+  sub.model = opt.model;
+  sub.input_model = opt.input_model;
   auto task = read_confined(opt.task, root);
   if (!task) return fail(task.error(), opt.json);
-  if (task->find_first_not_of(" \t\r\n") == std::string::npos)
-    return fail(usage_error("--task is empty: say in plain words what the tool should do"),
-                opt.json);
-  auto task_verdict = gate::check_task(*task);
-  if (!task_verdict) return fail(task_verdict.error(), opt.json);
-  *task = task_verdict->text;  // cleaned: controls and invisibles removed, NFKC
+  sub.task = *task;
   auto input_text = read_confined(opt.input, root);
   if (!input_text) return fail(input_text.error(), opt.json);
-  auto parsed_input = gate::check_input_json(*input_text);
-  if (!parsed_input) return fail(parsed_input.error(), opt.json);
-  auto input = std::move(*parsed_input);
-  if (*input_model) {
-    auto report = contract::validate(**input_model, input);
-    if (!report.ok())
-      return fail(input_error("--input does not satisfy the contract's input model " +
-                              (*input_model)->name + ":\n" + contract::to_text(report)),
-                  opt.json);
-  }
-  if (!task_verdict->accept)
-    return reject_task(opt.contract, *contract, **model, *task, input, *task_verdict, opt.json);
-  std::string rules_path;
+  sub.input_json = *input_text;
+  auto intake = engine::intake(sub);
+  if (!intake) return fail(intake.error(), opt.json);
+
+  engine::Job job;
+  job.intake = std::move(*intake);
+  job.settings = opt.settings;
   if (!opt.rules.empty()) {
     auto confined = gate::confine(opt.rules, root);
     if (!confined) return fail(confined.error(), opt.json);
-    rules_path = std::filesystem::absolute(*confined).string();
+    job.rules_path = std::filesystem::absolute(*confined).string();
   }
-  Prepared p;
-  p.contract = &*contract;
-  p.model = *model;
-  p.contract_path = std::filesystem::absolute(*contract_path).string();
-  p.task = *task;
-  p.input = std::move(input);
-  p.input_gate = task_verdict->to_json();
-  p.rules_path = rules_path;
-  return execute(opt, log, p);
+  return run_job(opt, log, std::move(job));
 }
 
 }  // namespace
 
-int execute(const RunOptions& opt, Logger& log, Prepared& p) {
-  auto scan_rules = std::make_shared<gate::RuleSet>(gate::RuleSet::builtin());
-  if (!p.rules_path.empty())
-    if (auto s = scan_rules->apply_file(p.rules_path); !s) return fail(s.error(), opt.json);
-  if (opt.max_attempts < 1 || opt.max_attempts > 100)
-    return fail(usage_error("--max-attempts must be between 1 and 100"), opt.json);
-  if (opt.speculate < 1 || opt.speculate > 8)
-    return fail(usage_error("--speculate must be between 1 and 8"), opt.json);
-  // Seconds as the user wrote them; NaN, infinity and values that would
-  // round to "no limit" or overflow are refused before any LLM call.
-  auto seconds = [&](const char* flag, double v, double min, double max) -> Status {
-    if (!(v >= min && v <= max))
-      return usage_error(fmt::format("{} must be a number of seconds from {} to {}, got {}", flag, min, max, v));
-    return {};
-  };
-  for (auto st : {seconds("--timeout", opt.timeout_s, 0.01, 86'400), seconds("--deadline", opt.deadline_s, 0.01, 604'800),
-                  seconds("--generate-timeout", opt.generate_s, 0.01, 86'400)})
-    if (!st) return fail(st.error(), opt.json);
-  if (opt.memory_mb < 64 || opt.memory_mb > (uint64_t{1} << 22))
-    return fail(usage_error(fmt::format("--memory must be from 64 MB (nu itself needs about that) to 4194304 MB, got {}",
-                                        opt.memory_mb)),
-                opt.json);
-  auto resilience = engine::resilience_from_env();
-  if (!resilience) return fail(resilience.error(), opt.json);
-
-  auto nu = sandbox::find_nu(opt.nu);
-  if (!nu.found) {
-    std::string looked;
-    for (const auto& l : nu.looked) looked += "\n  " + l;
-    return fail(infra_error("nu (Nushell) not found; looked at:" + looked +
-                            "\nInstall it with the README's set-up command, or pass --nu PATH"),
-                opt.json);
-  }
-
-  llm::ProviderConfig pc;
-  pc.spec = opt.llm;
-  pc.model = opt.llm_model;
-  auto provider = llm::make_provider(pc);
-  if (!provider) return fail(provider.error(), opt.json);
-
-  if (opt.unsafe) {
-    log.warn("--unsafe-no-sandbox: generated tools run with bitter's privileges, network and "
-             "files");
-  } else if (auto probe = sandbox::probe_sandbox(); !probe.usable) {
-    std::string why;
-    for (const auto& n : probe.notes) why += "\n  " + n;
-    return fail(infra_error("the sandbox is not available here, so generated code will not run:" +
-                            why + "\nSee `bitter doctor`; --unsafe-no-sandbox runs it anyway, "
-                                  "unisolated"),
-                opt.json);
-  }
-
-  const auto data = data_dir();
-  // Old failed workspaces go first; then make sure this execution fits.
-  (void)sandbox::sweep_workspaces(data, sandbox::workspace_retention());
-  if (auto s = sandbox::check_free_space(data, sandbox::min_free_bytes()); !s)
-    return fail(s.error(), opt.json);
-  auto journal = store::Journal::open(data / "journal.db");
-  if (!journal) return fail(journal.error(), opt.json);
-  if (auto orphans = (*journal)->fail_interrupted(); orphans && !orphans->empty())
-    log.warn(fmt::format("{} execution(s) interrupted by a bitter process that ended marked FAILED", orphans->size()));
-
-  engine::LoopConfig config;
-  config.data_dir = data;
-  config.nu = *nu.found;
-  config.max_attempts = opt.max_attempts;
-  config.speculate = opt.speculate;
-  config.tool_timeout = std::chrono::milliseconds(static_cast<long long>(opt.timeout_s * 1000));
-  config.keep_workspace = opt.keep;
-  config.scan_rules = scan_rules;
-  config.isolate = !opt.unsafe;
-  config.memory_mb = opt.memory_mb;
-  config.deadline = std::chrono::milliseconds(static_cast<long long>(opt.deadline_s * 1000));
-  config.generate_budget = std::chrono::milliseconds(static_cast<long long>(opt.generate_s * 1000));
-  config.retry = resilience->retry;
-  // Budgets that cannot all be used: say so before the first request.
-  if (const auto worst = engine::worst_case(config); worst > config.deadline) {
-    const std::string why = fmt::format(
-        "{} attempts at their stage budgets (generate {} s + syntax {} s + tool {} s) may take {} s, "
-        "more than the --deadline of {} s",
-        config.max_attempts, config.generate_budget.count() / 1000.0, config.syntax_timeout.count() / 1000.0,
-        config.tool_timeout.count() / 1000.0, worst.count() / 1000.0, config.deadline.count() / 1000.0);
-    if (opt.strict_budget)
-      return fail(usage_error(why + "; refusing to start (--strict-budget): raise --deadline or lower the budgets"),
-                  opt.json);
-    log.warn(why + "; the deadline wins");
-  }
-  // One breaker per endpoint, its state in the journal, so every bitter
-  // process using this data dir agrees on whether the server is down.
-  engine::JournalBreakerStore breaker_store(**journal);
-  llm::CircuitBreaker breaker((*provider)->endpoint(), resilience->breaker, breaker_store, system_clock(),
-                              [&log](const std::string& from, const std::string& to, const llm::BreakerState& s) {
-                                log.warn(fmt::format("circuit breaker for {}: {} -> {} ({} consecutive failures)",
-                                                     "the LLM endpoint", from, to, s.failures));
-                              });
-  config.breaker = &breaker;
-  if (!opt.no_cache) {
-    auto version = sandbox::nu_version(*nu.found);
-    engine::CacheKeyInput key{p.contract, p.model->name, p.task, "nu " + (version ? *version : std::string("?")),
-                              (*provider)->describe(), llm::kPromptVersion};
-    config.cache_key = engine::cache_key(key);
-  }
-
-  engine::LoopInput in;
-  in.contract = p.contract;
-  in.model = p.model;
-  in.contract_label = opt.contract;
-  in.task = p.task;
-  in.input = p.input;
-  in.provider_label = (*provider)->describe();
-  in.input_gate = p.input_gate;
-  in.resume = p.resume;
-  // What `bitter resume` needs: where everything came from and how it was
-  // configured. Secrets stay in the environment.
-  const nlohmann::json resume = {{"contract_path", p.contract_path}, {"contract_text", p.contract->text},
-                    {"contract_label", opt.contract}, {"model", p.model->name}, {"llm", opt.llm},
-                    {"llm_model", opt.llm_model}, {"nu", opt.nu}, {"rules_path", p.rules_path},
-                    {"max_attempts", opt.max_attempts}, {"speculate", opt.speculate}, {"timeout_s", opt.timeout_s},
-                    {"deadline_s", opt.deadline_s}, {"generate_s", opt.generate_s}, {"memory_mb", opt.memory_mb},
-                    {"unsafe", opt.unsafe}, {"keep", opt.keep}, {"no_cache", opt.no_cache}};
-  in.resume_json = resume.dump();
+int run_job(const RunOptions& opt, Logger& log, engine::Job job) {
+  // Usage mistakes are reported before nu, the LLM or the sandbox are looked for.
+  if (job.intake.verdict.accept)
+    if (auto s = job.settings.check(); !s) return fail(s.error(), opt.json);
+  engine::ServiceOptions so;
+  so.data_dir = data_dir();
+  so.nu = opt.nu;
+  so.llm.spec = opt.llm;
+  so.llm.model = opt.llm_model;
+  so.strict_budget = opt.strict_budget;
+  auto service = engine::Service::open(so, log);
+  if (!service) return fail(service.error(), opt.json);
 
   // Ctrl-C or SIGTERM ends the execution as KILLED, recorded, instead of
   // leaving it half-written for `bitter resume`.
-  config.cancel = CancelToken::make();
-  SignalCancel on_signal(config.cancel);
-  auto outcome = engine::run_loop(config, in, **provider, **journal, log);
+  auto cancel = CancelToken::make();
+  SignalCancel on_signal(cancel);
+  const bool rejected = !job.intake.verdict.accept;
+  const nlohmann::json verdict = job.intake.verdict.to_json();
+  auto outcome = (*service)->run(std::move(job), cancel);
   if (!outcome) return fail(outcome.error(), opt.json);
 
   if (opt.json) {
-    print_json(outcome_json(*outcome));
+    auto j = outcome_json(*outcome);
+    if (rejected) j["input_gate"] = verdict;
+    print_json(j);
   } else {
     print_human(*outcome);
   }
@@ -292,8 +161,8 @@ Handler add_run(CLI::App& app) {
   app.add_option("--model", opt->model, "Output model of the contract (default: the only one)");
   app.add_option("--input-model", opt->input_model,
                  "Model the input must satisfy (default: the model named *Input, if any)");
-  app.add_option("--max-attempts", opt->max_attempts, "Attempts before escalating (default 3)");
-  app.add_option("--speculate", opt->speculate,
+  app.add_option("--max-attempts", opt->settings.max_attempts, "Attempts before escalating (default 3)");
+  app.add_option("--speculate", opt->settings.speculate,
                  "Candidates per attempt, generated and checked in parallel with different approaches; "
                  "the first that passes wins, the rest are cancelled (default 1, at most 8)");
   app.add_option("--llm", opt->llm,
@@ -301,22 +170,22 @@ Handler add_run(CLI::App& app) {
                  "default $BITTER_LLM");
   app.add_option("--llm-model", opt->llm_model, "Model name for the provider (or $BITTER_LLM_MODEL)");
   app.add_option("--nu", opt->nu, "Path to the nu binary (else $BITTER_NU, next to bitter, PATH)");
-  app.add_option("--timeout", opt->timeout_s,
+  app.add_option("--timeout", opt->settings.timeout_s,
                  "Wall-clock limit in seconds for each run of the generated tool (default 10)");
-  app.add_option("--deadline", opt->deadline_s,
+  app.add_option("--deadline", opt->settings.deadline_s,
                  "Wall-clock limit in seconds for the whole execution, all attempts (default 1800)");
-  app.add_option("--generate-timeout", opt->generate_s,
+  app.add_option("--generate-timeout", opt->settings.generate_s,
                  "Limit in seconds for one LLM answer, retries included (default 300)");
-  app.add_flag("--no-cache", opt->no_cache,
+  app.add_flag("--no-cache", opt->settings.no_cache,
                "Always ask the LLM: do not reuse a validated tool for the same contract, task and LLM");
   app.add_flag("--strict-budget", opt->strict_budget,
                "Refuse to start when the stage budgets times the attempts exceed --deadline");
-  app.add_option("--memory", opt->memory_mb,
+  app.add_option("--memory", opt->settings.memory_mb,
                  "Address-space limit in MB for each run of the generated tool (default 1024)");
-  app.add_flag("--unsafe-no-sandbox", opt->unsafe,
+  app.add_flag("--unsafe-no-sandbox", opt->settings.unsafe,
                "Run generated tools without isolation (logs a warning on every run)");
   app.add_flag("--json", opt->json, "Print the result as one JSON object");
-  app.add_flag("--keep", opt->keep, "Keep the workspaces even when the tool is accepted");
+  app.add_flag("--keep", opt->settings.keep, "Keep the workspaces even when the tool is accepted");
   app.add_option("--log-file", opt->log_file, "Append JSON log lines to this file");
   app.add_flag("-q,--quiet", opt->quiet, "No progress or log lines on stderr");
   app.add_option("--root", opt->root,

@@ -70,6 +70,23 @@ using detail::SteadyClock;
 
 std::string new_or(const std::string& given, std::string (*make)()) { return given.empty() ? make() : given; }
 
+store::ExecutionRow execution_row(const LoopConfig& config, const LoopInput& in, const std::string& id,
+                                  const std::string& trace_id) {
+  store::ExecutionRow row;
+  row.id = id;
+  row.trace_id = trace_id;
+  row.contract = in.contract_label;
+  row.model = in.model->name;
+  row.task = in.task;
+  row.input_json = in.input.dump();
+  row.provider = in.provider_label;
+  row.max_attempts = config.max_attempts;
+  row.resume_json = in.resume_json;
+  row.ns = in.ns;
+  row.flow_id = in.flow_id;
+  return row;
+}
+
 // What one attempt came to, over all its candidates.
 struct AttemptResult {
   int winner = -1;
@@ -284,18 +301,7 @@ Status Execution::record_input_gate() {
 
 Result<Outcome> Execution::run() {
   const auto started = SteadyClock::now();
-  store::ExecutionRow row;
-  row.id = ctx_.execution_id;
-  row.trace_id = ctx_.trace_id;
-  row.contract = in().contract_label;
-  row.model = in().model->name;
-  row.task = in().task;
-  row.input_json = in().input.dump();
-  row.provider = in().provider_label;
-  row.max_attempts = config().max_attempts;
-  row.resume_json = in().resume_json;
-  row.ns = in().ns;
-  row.flow_id = in().flow_id;
+  store::ExecutionRow row = execution_row(config(), in(), ctx_.execution_id, ctx_.trace_id);
   store::Journal& journal = ctx_.journal;
   if (!in().resume) {
     if (in().execution_id.empty())
@@ -407,6 +413,14 @@ Result<Outcome> Execution::run() {
 std::chrono::milliseconds worst_case(const LoopConfig& config) {
   if (config.deadline.count() <= 0) return std::chrono::milliseconds(0);
   return (config.generate_budget + config.syntax_timeout + config.tool_timeout) * config.max_attempts;
+}
+
+Status queue_execution(const LoopConfig& config, LoopInput& input, store::Journal& journal) {
+  input.execution_id = new_or(input.execution_id, new_execution_id);
+  input.trace_id = new_or(input.trace_id, new_trace_id);
+  auto row = execution_row(config, input, input.execution_id, input.trace_id);
+  row.state = store::to_string(store::State::QUEUED);
+  return journal.create_execution(row);
 }
 
 Result<Outcome> run_loop(const LoopConfig& config, const LoopInput& input, llm::Provider& provider,

@@ -129,6 +129,10 @@ struct Outcome {
   int winner = -1;                    // the candidate whose tool was accepted
 };
 
+// Records `input` as a QUEUED execution (assigning its ids if unset), for
+// run_loop to take over later.
+Status queue_execution(const LoopConfig& config, LoopInput& input, store::Journal& journal);
+
 // Errors only if the journal itself fails; everything else is in Outcome.
 Result<Outcome> run_loop(const LoopConfig& config, const LoopInput& input, llm::Provider& provider,
                          store::Journal& journal, Logger& log);
