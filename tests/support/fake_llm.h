@@ -32,6 +32,13 @@ class FakeLlm {
  public:
   FakeLlm() {
     server_.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
+      const int now = ++in_flight_;
+      for (int seen = max_in_flight_; now > seen && !max_in_flight_.compare_exchange_weak(seen, now);) {
+      }
+      struct Leave {
+        std::atomic<int>& n;
+        ~Leave() { --n; }
+      } leave{in_flight_};
       FakeAnswer a;
       {
         std::lock_guard lock(mu_);
@@ -95,6 +102,8 @@ class FakeLlm {
     std::lock_guard lock(mu_);
     return requests_;
   }
+  // The most requests it was answering at the same moment.
+  int max_in_flight() const { return max_in_flight_; }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
   int port() const { return port_; }
 
@@ -107,6 +116,7 @@ class FakeLlm {
   bool repeat_last_ = false;
   std::function<FakeAnswer(const nlohmann::json&)> responder_;
   std::atomic<bool> stopping_{false};
+  std::atomic<int> in_flight_{0}, max_in_flight_{0};
   std::vector<nlohmann::json> requests_;
   std::vector<std::string> auth_;
 };
