@@ -46,6 +46,8 @@ int main_entry(int argc, char** argv) {
       add_validate);
   add("lint", "Check a contract itself: unknown types, broken $ref, contradictions", add_lint);
   add("resume", "Continue executions a dead bitter process left unfinished", add_resume);
+  add("serve", "Serve the HTTP API (Kestra-compatible), live progress, metrics and the dashboard",
+      add_serve);
   add("cache", "List or purge the validated tools `run` reuses", add_cache);
   add("schema", "Print the JSON Schema bitter derives for a model of a contract", add_schema);
 

@@ -22,6 +22,7 @@ Handler add_validate(CLI::App& app);
 Handler add_lint(CLI::App& app);
 Handler add_cache(CLI::App& app);
 Handler add_resume(CLI::App& app);
+Handler add_serve(CLI::App& app);
 
 // Parses argv and runs the chosen subcommand; returns the exit code.
 int main_entry(int argc, char** argv);

@@ -57,17 +57,9 @@ int show(const std::string& id_prefix, bool json, bool code) {
   const store::ExecutionRow& e = **exec;
 
   if (json) {
-    nlohmann::json j = store::to_json(e);
-    j["tool_code"] = e.tool_code;
-    j["attempt_details"] = nlohmann::json::array();
-    for (const auto& a : *attempts) {
-      auto aj = store::to_json(a);
-      aj["stages"] = nlohmann::json::array();
-      for (const auto& s : *stages)
-        if (s.attempt == a.attempt) aj["stages"].push_back(store::to_json(s));
-      j["attempt_details"].push_back(aj);
-    }
-    print_json(j);
+    auto j = (*journal)->details(*id);
+    if (!j) return fail(j.error(), json);
+    print_json(*j);
     return kExitOk;
   }
 

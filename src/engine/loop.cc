@@ -54,6 +54,7 @@ void Context::stage(int k, int c, const std::string& name, bool ok, SteadyClock:
   f["ok"] = ok;
   log.log(ok ? LogLevel::info : LogLevel::warn, fmt::format("{}: {}", name, detail.value("summary", ok ? "ok" : "failed")),
           f);
+  if (config.events) config.events->on_stage({execution_id, k, c, name, ok, ms, detail});
   if (auto s = journal.add_stage(execution_id, {k, name, ok, ms, std::move(detail), "", c}); !s)
     log.error("journal: cannot record stage " + name + ": " + s.error().message, fields(k, c, name));
 }
@@ -245,6 +246,7 @@ Status Execution::accept(const std::string& code) {
 
 bool Execution::try_cache() {
   auto t0 = SteadyClock::now();
+  out_.cache_lookup = "miss";
   auto hit = ctx_.journal.cache_hit(config().cache_key);
   if (!hit || !*hit) return false;
   const store::CacheRow& row = **hit;
@@ -272,6 +274,7 @@ bool Execution::try_cache() {
   out_.output = result.output;
   out_.output_text = result.output_text;
   out_.cached_from = row.execution_id;
+  out_.cache_lookup = "hit";
   out_.attempts.push_back(
       {0, "passed", "cached tool from execution " + row.execution_id + " passed on this input", ms_since(t0)});
   return true;
@@ -290,6 +293,7 @@ Status Execution::record_input_gate() {
   f["ok"] = accepted;
   ctx_.log.log(accepted ? LogLevel::info : LogLevel::warn, std::string(kInputGate) + ": " + detail.value("summary", ""),
                f);
+  if (config().events) config().events->on_stage({ctx_.execution_id, 0, 0, kInputGate, accepted, 0, detail});
   if (auto s = ctx_.journal.add_stage(ctx_.execution_id, {0, kInputGate, accepted, 0, detail, ""}); !s) return s;
   if (!accepted) {
     std::string why = "the task was rejected by the input gate:";
@@ -394,6 +398,7 @@ Result<Outcome> Execution::run() {
   }
   row.state = store::to_string(out_.state);
   if (auto s = journal.finish_execution(row); !s) return s.error();
+  if (config().events) config().events->on_finish(row, out_);
 
   // Workspaces are evidence: kept when the execution failed or on request.
   if (passed && !config().keep_workspace) {

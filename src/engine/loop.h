@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "contract/contract.h"
+#include "engine/events.h"
 #include "engine/feedback.h"
 #include "llm/breaker.h"
 #include "llm/provider.h"
@@ -67,6 +68,8 @@ struct LoopConfig {
   // Cancelling it stops the execution (state KILLED): its LLM requests are
   // aborted and its processes killed. Null: nobody can cancel it.
   CancelPtr cancel;
+  // Hears every stage and the end (metrics, alerts); may be null.
+  EventSink* events = nullptr;
 };
 
 // Budgets that cannot fit: the time `attempts` attempts may take at their
@@ -124,6 +127,7 @@ struct Outcome {
   std::optional<Error> stopped_by;    // infra/usage error that ended the loop early
   std::filesystem::path workspace;    // kept workspace (failure or --keep), else empty
   std::string cached_from;            // the execution whose cached tool was accepted, if any
+  std::string cache_lookup;           // "hit", "miss" (none, or it failed here), "" = cache not used
   long long duration_ms = 0;
   int candidates = 1;                 // per attempt (--speculate)
   int winner = -1;                    // the candidate whose tool was accepted

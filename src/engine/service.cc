@@ -58,9 +58,11 @@ Result<std::unique_ptr<Service>> Service::open(const ServiceOptions& options, Lo
   s->breaker_store_ = std::make_unique<JournalBreakerStore>(*s->journal_);
   s->breaker_ = std::make_unique<llm::CircuitBreaker>(
       s->provider_->endpoint(), s->resilience_.breaker, *s->breaker_store_, system_clock(),
-      [&log](const std::string& from, const std::string& to, const llm::BreakerState& st) {
+      [&log, events = options.events, endpoint = s->provider_->endpoint()](
+          const std::string& from, const std::string& to, const llm::BreakerState& st) {
         log.warn(fmt::format("circuit breaker for {}: {} -> {} ({} consecutive failures)", "the LLM endpoint", from,
                              to, st.failures));
+        if (events) events->on_breaker(endpoint, from, to, st.failures);
       });
   return s;
 }
@@ -94,6 +96,7 @@ Result<Service::Prepared> Service::prepare(Job job) {
   in.flow_id = job.flow_id;
   config.data_dir = options_.data_dir;
   config.nu = nu_;
+  config.events = options_.events;
   if (!intake.verdict.accept) {
     // Recorded, never run: no LLM, no sandbox, no disk needed.
     in.provider_label = no_requests.describe();

@@ -36,6 +36,7 @@ struct ServiceOptions {
   int workers = 4;          // executions running at once; more wait QUEUED
   int llm_concurrency = 4;  // LLM requests in flight at once
   bool strict_budget = false;  // refuse budgets that cannot fit the deadline (else warn)
+  EventSink* events = nullptr;  // metrics and alerts; may be null
 };
 
 // One execution to run: what the input gate accepted and how to run it.

@@ -417,6 +417,31 @@ Result<std::vector<StageRow>> Journal::stages_since(const std::string& id, long 
   return rows;
 }
 
+Result<nlohmann::json> Journal::details(const std::string& id) {
+  auto exec = get(id);
+  if (!exec) return exec.error();
+  if (!*exec) return nlohmann::json();
+  auto attempt_rows = attempts(id);
+  if (!attempt_rows) return attempt_rows.error();
+  auto stage_rows = stages(id);
+  if (!stage_rows) return stage_rows.error();
+  nlohmann::json j = to_json(**exec);
+  j["tool_code"] = (*exec)->tool_code;
+  // Stages before the first attempt: the input gate and the cache.
+  j["before_attempts"] = nlohmann::json::array();
+  for (const auto& s : *stage_rows)
+    if (s.attempt == 0) j["before_attempts"].push_back(to_json(s));
+  j["attempt_details"] = nlohmann::json::array();
+  for (const auto& a : *attempt_rows) {
+    auto aj = to_json(a);
+    aj["stages"] = nlohmann::json::array();
+    for (const auto& s : *stage_rows)
+      if (s.attempt == a.attempt) aj["stages"].push_back(to_json(s));
+    j["attempt_details"].push_back(std::move(aj));
+  }
+  return j;
+}
+
 Result<SearchPage> Journal::search(const SearchFilter& f) {
   std::lock_guard lock(mu_);
   const char* where = "WHERE (? = '' OR namespace = ?) AND (? = '' OR flow_id = ?) AND (? = '' OR state = ?)";

@@ -120,6 +120,9 @@ class Journal {
   // Stage events of `id` after `after_seq`, in order: for live followers.
   Result<std::vector<StageRow>> stages_since(const std::string& id, long long after_seq);
   Result<SearchPage> search(const SearchFilter& filter);
+  // The execution with its tool code and every attempt with its stages, as
+  // `bitter show --json` prints it; null when there is no such execution.
+  Result<nlohmann::json> details(const std::string& id);
   // Counts of executions by state, for metrics and the dashboard.
   Result<std::vector<std::pair<std::string, long long>>> count_by_state();
 
