@@ -108,6 +108,7 @@ int serve(const ServeOptions& opt) {
   auto service = engine::Service::open(so, log);
   if (!service) return fail(service.error(), false);
   metrics.set_provider((*service)->provider_label());
+  (*service)->warm_up();
 
   server::ServerOptions sopt;
   sopt.host = listen->first;

@@ -37,6 +37,8 @@ struct Intake {
   gate::TaskVerdict verdict;  // !verdict.accept: record the rejection, ask nothing
 };
 
-Result<Intake> intake(const Submission& s);
+// On error, `field` (if given) names the submission field at fault:
+// contract, model, input_model, task or input_json.
+Result<Intake> intake(const Submission& s, std::string* field = nullptr);
 
 }  // namespace bt::engine

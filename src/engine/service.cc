@@ -80,6 +80,35 @@ Service::~Service() {
   for (auto& t : workers_) t.join();
 }
 
+Result<std::shared_ptr<const gate::RuleSet>> Service::rules_for(const std::string& path) {
+  // Compiling the rules (RE2) costs more than the rest of a submission, so
+  // each rule file is compiled once; a changed file needs a restart.
+  std::lock_guard lock(mu_);
+  if (auto it = rules_.find(path); it != rules_.end()) return it->second;
+  auto rules = std::make_shared<gate::RuleSet>(gate::RuleSet::builtin());
+  if (!path.empty())
+    if (auto s = rules->apply_file(path); !s) return s.error();
+  rules_[path] = rules;
+  return std::shared_ptr<const gate::RuleSet>(rules);
+}
+
+void Service::probe_locked() {
+  if (!probed_) sandbox_ = sandbox::probe_sandbox();
+  probed_ = true;
+}
+
+void Service::version_locked() {
+  if (!nu_version_.empty()) return;
+  auto version = sandbox::nu_version(nu_);
+  nu_version_ = version ? *version : "?";
+}
+
+void Service::warm_up() {
+  std::lock_guard lock(mu_);
+  probe_locked();
+  version_locked();
+}
+
 Result<Service::Prepared> Service::prepare(Job job) {
   Prepared p;
   LoopConfig& config = p.config;
@@ -107,10 +136,9 @@ Result<Service::Prepared> Service::prepare(Job job) {
 
   if (auto s = job.settings.check(); !s) return s.error();
   job.settings.apply(config);
-  auto rules = std::make_shared<gate::RuleSet>(gate::RuleSet::builtin());
-  if (!job.rules_path.empty())
-    if (auto s = rules->apply_file(job.rules_path); !s) return s.error();
-  config.scan_rules = rules;
+  auto rules = rules_for(job.rules_path);
+  if (!rules) return rules.error();
+  config.scan_rules = *rules;
   config.retry = resilience_.retry;
   config.breaker = breaker_.get();
 
@@ -131,7 +159,7 @@ Result<Service::Prepared> Service::prepare(Job job) {
     if (job.settings.unsafe) {
       log_.warn("--unsafe-no-sandbox: generated tools run with bitter's privileges, network and files");
     } else {
-      if (sandbox_.notes.empty() && !sandbox_.usable) sandbox_ = sandbox::probe_sandbox();
+      probe_locked();
       if (!sandbox_.usable) {
         std::string why;
         for (const auto& n : sandbox_.notes) why += "\n  " + n;
@@ -139,10 +167,7 @@ Result<Service::Prepared> Service::prepare(Job job) {
                            "\nSee `bitter doctor`; --unsafe-no-sandbox runs it anyway, unisolated");
       }
     }
-    if (!job.settings.no_cache && nu_version_.empty()) {
-      auto version = sandbox::nu_version(nu_);
-      nu_version_ = version ? *version : "?";
-    }
+    if (!job.settings.no_cache) version_locked();
   }
   // Old failed workspaces go first; then make sure this execution fits.
   (void)sandbox::sweep_workspaces(options_.data_dir, sandbox::workspace_retention());
@@ -223,9 +248,14 @@ void Service::worker() {
 }
 
 Service::KillResult Service::kill(const std::string& id, const std::string& why) {
+  auto final_row = [&] {
+    auto row = journal_->get(id);
+    return row && *row && ((*row)->state == "SUCCESS" || (*row)->state == "FAILED" || (*row)->state == "KILLED");
+  };
   {
     std::lock_guard lock(mu_);
-    if (auto it = running_.find(id); it != running_.end()) {
+    // Its worker may still hold an execution whose row is already final.
+    if (auto it = running_.find(id); it != running_.end() && !final_row()) {
       it->second->cancel(why);
       return KillResult::killed;
     }

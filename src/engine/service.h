@@ -27,6 +27,10 @@
 #include "util/cancel.h"
 #include "util/log.h"
 
+namespace bt::gate {
+class RuleSet;
+}
+
 namespace bt::engine {
 
 struct ServiceOptions {
@@ -65,6 +69,10 @@ class Service {
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
+  // Probes the sandbox and asks nu its version now rather than on the first
+  // submission (a server does this before it listens).
+  void warm_up();
+
   // Runs one execution now, in this thread. `cancel` (may be null) kills it.
   Result<Outcome> run(Job job, CancelPtr cancel = nullptr);
   // Queues one execution and returns its id at once; a rejected task is
@@ -93,6 +101,9 @@ class Service {
   Result<Prepared> prepare(Job job);
   void worker();
   void start_workers();
+  Result<std::shared_ptr<const gate::RuleSet>> rules_for(const std::string& path);
+  void probe_locked();    // mu_ held
+  void version_locked();  // mu_ held
 
   ServiceOptions options_;
   Logger& log_;
@@ -106,12 +117,14 @@ class Service {
   std::unique_ptr<JournalBreakerStore> breaker_store_;
   std::unique_ptr<llm::CircuitBreaker> breaker_;
   sandbox::SandboxSupport sandbox_;
+  bool probed_ = false;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
   std::deque<std::shared_ptr<Prepared>> queue_;
   std::map<std::string, CancelPtr> running_;
+  std::map<std::string, std::shared_ptr<const gate::RuleSet>> rules_;  // by rule file path
   std::vector<std::thread> workers_;
 };
 

@@ -67,16 +67,6 @@ Result<double> seconds(const Field& f, const std::string& name) {
   return usage_error(name + " must be a number of seconds, got " + f.text.substr(0, 40));
 }
 
-// Which input an intake error is about, from how its message starts.
-std::string field_of(const std::string& message) {
-  if (message.find("the task") != std::string::npos || message.find("task is") != std::string::npos) return "task";
-  if (message.find("input") != std::string::npos && message.find("contract has") == std::string::npos)
-    return "input_json";
-  if (message.find("model") != std::string::npos && message.find("contract has") == std::string::npos)
-    return "model";
-  return "contract";
-}
-
 }  // namespace
 
 void Server::post_execution(const httplib::Request& req, httplib::Response& res) {
@@ -149,10 +139,11 @@ void Server::post_execution(const httplib::Request& req, httplib::Response& res)
     return send_error(res, 400, m, field);
   }
 
-  auto intake = engine::intake(sub);
+  std::string field;
+  auto intake = engine::intake(sub, &field);
   if (!intake) {
     const int status = intake.error().kind == ErrorKind::input ? 422 : 400;
-    return send_error(res, status, intake.error().message, field_of(intake.error().message));
+    return send_error(res, status, intake.error().message, field);
   }
   const bool rejected = !intake->verdict.accept;
   const nlohmann::json verdict = intake->verdict.to_json();

@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include <fmt/format.h>
 
@@ -49,6 +50,14 @@ Server::Server(ServerOptions options, engine::Service& service, Metrics& metrics
   const int threads = options_.threads;
   http_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http_.set_payload_max_length(options_.max_body);
+  // Debian's httplib is a compiled library that listens with a backlog of
+  // 5: a burst of clients overflows it and their SYNs are retried a second
+  // later. Keep the socket to raise the backlog after bind.
+  http_.set_socket_options([this](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd_ = sock;
+  });
   http_.set_read_timeout(30, 0);
   http_.set_write_timeout(30, 0);
   routes();
@@ -66,6 +75,7 @@ Result<int> Server::bind() {
                                       : (http_.bind_to_port(options_.host, options_.port) ? options_.port : -1);
   if (port < 0) return infra_error(fmt::format("cannot listen on {}:{} (in use, or not an address here)",
                                                options_.host, options_.port));
+  if (listen_fd_ >= 0) ::listen(listen_fd_, 1024);
   return port;
 }
 

@@ -57,6 +57,7 @@ class Server {
   Logger& log_;
   httplib::Server http_;
   std::atomic<bool> stopping_{false};
+  int listen_fd_ = -1;
 };
 
 // The JSON error body every 4xx/5xx carries: {"message", "field"?}.
