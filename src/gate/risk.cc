@@ -38,18 +38,30 @@ const Pattern kPatterns[] = {
     {"override.de", 1.0, "instruction override (German)",
      R"(\b(ignoriere|ignorier|ignorieren|vergiss|vergessen|missachte|uberspringe)\b(?:[^.\n]|\.\S){0,40}\b(anweisungen|anweisung|instruktionen|regeln|vorgaben|befehle)\b)",
      R"((ignoriere|vergiss)(alle)?(vorherigen|bisherigen|obigen|deine)(anweisungen|regeln|instruktionen))"},
+    {"override.de", 1.0, "instruction override (German)",
+     R"(\b(beachte|beachtet|befolge|befolgt)\b(?:[^.\n]|\.\S){0,40}\b(anweisungen|instruktionen|regeln|vorgaben)\b(?:[^.\n]|\.\S){0,10}\bnicht (mehr|langer)\b|\b(anweisungen|instruktionen|regeln|vorgaben)\b(?:[^.\n]|\.\S){0,10}\bnicht (mehr|langer) (beachten|befolgen)\b)"},
     {"override.fr", 1.0, "instruction override (French)",
-     R"(\b(ignorez?|ignorer|oubliez?|oublier|ne tiens pas compte|ne tenez pas compte)\b(?:[^.\n]|\.\S){0,40}\b(les|tes|vos|toutes|des)\b(?:[^.\n]|\.\S){0,20}\b(instructions|consignes|regles|directives)\b)",
+     R"(\b(ignorez?|ignorer|oubliez?|oublier|ne (tiens|tenez) (pas|plus) compte)\b(?:[^.\n]|\.\S){0,40}\b(les|tes|vos|toutes|des)\b(?:[^.\n]|\.\S){0,20}\b(instructions|consignes|regles|directives)\b)",
      R"((ignorez|oublie|oubliez)(toutes)?(les|tes|vos)(instructions|consignes|regles))"},
     {"override.es", 1.0, "instruction override (Spanish)",
-     R"(\b(ignora|ignorar|olvida|olvidar|omite|descarta)\b(?:[^.\n]|\.\S){0,40}\b(instrucciones|reglas|indicaciones|normas)\b)",
+     R"(\b(ignora|ignorar|olvida|olvidar|omite|descarta|haz caso omiso|hagan caso omiso|no hagas caso)\b(?:[^.\n]|\.\S){0,40}\b(instrucciones|reglas|indicaciones|normas)\b)",
      R"((ignora|olvida)(todas)?(las|tus)?(instrucciones|reglas|indicaciones))"},
+    {"override.it", 1.0, "instruction override (Italian)",
+     R"(\b(ignora|ignorate|ignorare|dimentica|dimenticate|dimenticare|trascura|trascurate|non seguire|non rispettare)\b(?:[^.\n]|\.\S){0,40}\b(istruzioni|regole|indicazioni|direttive)\b)"},
+    {"override.pt", 1.0, "instruction override (Portuguese)",
+     R"(\b(ignore|ignora|ignorem|esqueca|esquecam|esquece|desconsidere|descarte|nao siga)\b(?:[^.\n]|\.\S){0,40}\b(instrucoes|regras|orientacoes|diretrizes|indicacoes)\b)"},
+    // Dutch "regels" is also "lines": only earlier/your rules count.
+    {"override.nl", 1.0, "instruction override (Dutch)",
+     R"(\b(negeer|vergeet|negeren|vergeten)\b(?:[^.\n]|\.\S){0,30}\b(eerdere|vorige|voorgaande|bovenstaande|oorspronkelijke|je|jouw|uw)\b(?:[^.\n]|\.\S){0,20}\b(instructies|regels|aanwijzingen|richtlijnen|opdrachten)\b)"},
+    // Alone this may be a data question ("ignore the schema's examples").
+    {"override.contract", 0.6, "tells the model to ignore the contract",
+     R"(\b(ignore|disregard|forget|bypass|override)\b (the |this |your )?(data )?(contract|schema)\b)"},
     {"role.switch", 0.6, "role switch",
      R"(\b(you are now|from now on,? you|du bist (jetzt|nun|ab sofort)|(tu es|vous etes) (maintenant|desormais)|ahora eres|a partir de ahora eres)\b)"},
     {"role.new_instructions", 0.6, "new instructions",
      R"(\b(new instructions|neue anweisungen|nouvelles (instructions|consignes)|nuevas instrucciones)\b\s*:?)"},
     {"role.mode", 1.0, "jailbreak mode",
-     R"(\b(developer|god|dan|jailbreak|unrestricted|admin|sudo) mode\b|\bjailbreak\w*|\bdo anything now\b|\b(you are now|du bist jetzt|tu es maintenant|ahora eres) (dan|jailbroken|unrestricted|unfiltered|evil)\b)"},
+     R"(\b(developer|god|dan|jailbreak|unrestricted|admin|sudo) mode\b|\b(you|assistant|ai)\b (now )?(have|has|are|is)( now)? (no|without) (restrictions|limitations|rules|filters|guardrails)\b|\bjailbreak\w*|\bdo anything now\b|\b(you are now|du bist jetzt|tu es maintenant|ahora eres) (dan|jailbroken|unrestricted|unfiltered|evil)\b)"},
     {"role.prompt_leak", 1.0, "asks to reveal hidden instructions",
      R"(\b(reveal|print|show|output|repeat|leak|zeige|affiche|muestra)\b(?:[^.\n]|\.\S){0,30}\b(system prompt|hidden prompt|your (instructions|prompt|rules)|initial prompt|systemprompt)\b)"},
     {"role.act_as", 0.8, "asks the model to act as a privileged role",
@@ -63,11 +75,13 @@ const Pattern kPatterns[] = {
     {"cmd.pipe_shell", 1.0, "downloads and pipes into a shell",
      R"(\b(curl|wget|iwr|invoke-webrequest)\b[^\n]{0,100}\|\s*(sudo\s+)?(ba|z|da|k)?sh\b)"},
     {"cmd.download_run", 1.0, "download-and-execute phrasing",
-     R"(\b(download|fetch|herunterladen|lade|telecharger?z?|descargar?)\b(?:[^.\n]|\.\S){0,60}\b(and|und|et|y|then|dann|puis|luego)\b\s*\b)" BT_RUN R"(\b)"},
+     R"(\b(download|fetch|herunterladen|lade|laden|telecharger?z?|descargar?)\b(?:[^.\n]|\.\S){0,60}\b(and|und|et|y|then|dann|puis|luego)\b\s*\b)" BT_RUN R"(\b)"},
     {"cmd.shell", 0.7, "asks the tool to run shell or arbitrary commands",
      R"(\b)" BT_RUN R"(\b(?:[^.\n]|\.\S){0,40}(\bshell\b|\bbash\b|\bsh -c\b|/bin/(ba)?sh|\bpowershell\b|\bcmd\.exe\b|\brun-external\b|\^sh\b|\bsubprocess\b|\bos\.system\b|\barbitrary (code|commands?)\b|\bsystem ?(commands?|befehle)\b|\bbefehle\b|\bcommandes? (systeme|shell)\b|\bcomandos? (del sistema|de shell)\b))"},
     {"cmd.reverse_shell", 1.0, "reverse or bind shell",
      R"(\b(reverse|bind) ?shell\b|/dev/(tcp|udp)/|\b(nc|ncat|netcat)\b\s+(-\w+\s+)*-e\b|\bsocat\b[^\n]{0,40}exec)"},
+    {"cmd.shell_to_host", 1.0, "connects a shell to a host and port",
+     R"(\b(connect|pipe|send|forward|expose|bind|attach)\w*\b[^\n]{0,60}(\b\d{1,3}(\.\d{1,3}){3}:\d{2,5}\b[^\n]{0,60}/bin/(ba|z|da)?sh\b|/bin/(ba|z|da)?sh\b[^\n]{0,60}\b\d{1,3}(\.\d{1,3}){3}:\d{2,5}\b))"},
     {"cmd.netcat", 0.6, "netcat to a host and port",
      R"(\b(nc|ncat|netcat|socat|telnet)\b\s+(-\w+\s+)*[\w.-]+\s+\d{2,5}\b)"},
     {"cmd.decode_run", 1.0, "decodes a payload and runs it",
@@ -87,6 +101,17 @@ const Pattern kPatterns[] = {
     {"cmd.sudo_word", 0.15, "mentions sudo", R"(\bsudo\b)"},
 };
 #undef BT_RUN
+
+// Signals that only name a dangerous command or file. Naming is not asking:
+// together they weigh at most kMentionCap, so a task that merely mentions
+// `sudo rm -rf /` passes and only a directive signal can reject.
+constexpr double kMentionCap = 0.6;
+bool is_mention(const std::string& id) {
+  for (const char* m : {"cmd.rm_root", "cmd.secrets", "cmd.privilege", "cmd.persistence",
+                        "cmd.netcat", "cmd.sudo_word"})
+    if (id == m) return true;
+  return false;
+}
 
 struct Compiled {
   const Pattern* p;
@@ -185,6 +210,12 @@ std::vector<RiskHit> score_risk(const std::string& clean_utf8) {
   std::vector<RiskHit> out;
   for (auto& [id, h] : hits) out.push_back(std::move(h));
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.weight > b.weight; });
+  double mentions = kMentionCap;
+  for (auto& h : out) {
+    if (!is_mention(h.id)) continue;
+    h.weight = std::min(h.weight, mentions);
+    mentions -= h.weight;
+  }
   return out;
 }
 

@@ -10,9 +10,11 @@ namespace {
 // Command position: start of line or after a pipe, `;`, an opening bracket,
 // or an assignment (not a comparison).
 #define NU_CP R"re((?:^|[|;({]|[^=!<>~]=)\s*\^?)re"
-#define SH_CP R"re((?:^|[;&|({`]|\$\(|\bthen\s|\bdo\s|\belse\s)\s*(?:sudo\s+)?)re"
+// In bash, wrappers that run the next word as a command count as well.
+#define SH_WRAP R"re((?:(?:sudo|exec|command|builtin|env|nohup|nice|setsid|xargs)\s+(?:-\S+\s+)*)*)re"
+#define SH_CP R"re((?:^|[;&|({`]|\$\(|\bthen\s|\bdo\s|\belse\s)\s*)re" SH_WRAP
 // An argument that leaves the workspace: absolute, home or parent paths.
-#define OUTSIDE R"re((?:^|\s|\()["'`]?(?:/|~|\.\.(?:[/\\"'`\s]|$)|\$env\.HOME|\$nu\.home-path|\$nu\.temp-path|\$HOME))re"
+#define OUTSIDE R"re((?:^|\s|\()["'`]*(?:/|~|\.\.(?:[/\\"'`\s]|$)|\$env\.HOME|\$nu\.home-path|\$nu\.temp-path|\$\{?HOME))re"
 #define SECRETS R"re((?:\.ssh\b|/etc/shadow|/etc/gshadow|/etc/sudoers|\.aws/credentials|\.netrc\b|\.gnupg|\bid_(?:rsa|ed25519|ecdsa|dsa)\b|/proc/self/environ|\.kube/config|\.docker/config|\.git-credentials|\.bash_history))re"
 #define SYSTEM R"re((?:^|\s|\()["'`]?/(?:etc|root|proc|sys|boot|var|usr|bin|sbin|lib|lib64|home|srv|opt|run)\b)re"
 
@@ -67,6 +69,11 @@ std::vector<Rule> builtin_rules() {
       {"nu.home_secret", nu, B, "builds a path to secrets from the home directory",
        "Never read credentials or keys; the tool gets only its input JSON.",
        R"re((\$env\.HOME|\$nu\.home-path|\$env\.USERPROFILE)[^\n]{0,80}\.(?:ssh|aws|gnupg|netrc|kube|docker|bash_history|git-credentials))re", true},
+      {"nu.home", nu, B, "uses the home directory (dotfiles, keys, persistence)", kInWorkspace,
+       R"re((\$nu\.home-path|\$env\.HOME\b|\$env\.USERPROFILE))re"},
+      {"nu.path_escape", nu, B, "builds a path that leaves the workspace (path join with .. or /)",
+       kInWorkspace,
+       R"re((\[[^\]\n]*["'`](?:\.\.|/)[^\]\n]*\]\s*\|\s*path\s+join|\bpath\s+join\b[^|\n]*["'`](?:\.\.|/)))re", true},
       {"nu.devtcp", nu, B, "opens a raw network connection (/dev/tcp)", kNoNetwork,
        R"re((/dev/(?:tcp|udp)/))re", true},
       {"nu.plugin", nu, B, "loads a plugin", kNoExternal, NU_CP R"re((plugin\s+(?:add|use)|register)\b)re"},
@@ -86,7 +93,7 @@ std::vector<Rule> builtin_rules() {
        R"re(\b(os\.(?:system|popen\w*|exec\w*|spawn\w*|posix_spawn\w*|fork\w*|kill\w*))\b)re"},
       {"py.eval", py, B, "evaluates code built at run time (eval/exec/compile/__import__)",
        "Write the logic as plain code; never build code as a string and run it.",
-       R"re((?:^\s*|[=(,;:\[{+]\s*|\b(?:return|await|and|or|not|if|in|else)\s+)((?:eval|exec|compile|execfile)\s*\()|(__import__|importlib|__builtins__|\bgetattr\s*\(\s*(?:os|sys|builtins|subprocess)\b))re"},
+       R"re((?:^\s*|[=(,;:\[{+]\s*|\b(?:return|await|and|or|not|if|in|else)\s+)((?:eval|exec|compile|execfile)\s*\()|(__import__|importlib|__builtins__|\bbuiltins\b|\bsys\.modules\b|\bgetattr\s*\(\s*(?:os|sys|builtins|subprocess)\b))re"},
       {"py.deserialize", py, B, "loads code-carrying serialisation (pickle/marshal/ctypes)",
        "Parse the input with json.load only.", R"re(\b(pickle|marshal|dill|shelve|ctypes|cffi)\b)re"},
       {"py.decode_run", py, B, "decodes a payload and runs it", "Never decode and run code.",
@@ -94,7 +101,7 @@ std::vector<Rule> builtin_rules() {
       {"py.socket", py, B, "opens network sockets", kNoNetwork,
        R"re(^\s*(?:import|from)\s+(?:[\w.]+\s*,\s*)*(socket|ssl|asyncio|selectors)\b|\b(socket\.socket|create_connection)\b)re"},
       {"py.http", py, B, "makes network requests", kNoNetwork,
-       R"re(^\s*(?:import|from)\s+(?:[\w.]+\s*,\s*)*(urllib\w*|requests|http\.client|http\.server|httpx|aiohttp|ftplib|smtplib|telnetlib|paramiko|pycurl|xmlrpc|websocket\w*|poplib|imaplib)\b)re"},
+       R"re(^\s*(?:import|from)\s+(?:[\w.]+\s*,\s*)*(urllib(?:2|3)?\b(?:\.(?:request|response|error|robotparser)\b|\s*(?:$|,|as\s)|\s+import\s+[^\n]*\b(?:request|urlopen|urlretrieve|Request|build_opener)\b)|(?:requests|http\.client|http\.server|httpx|aiohttp|ftplib|smtplib|telnetlib|paramiko|pycurl|xmlrpc|websocket\w*|poplib|imaplib)\b)|\b(urllib\.request)\b)re"},
       {"py.fs_outside", py, B, "deletes, moves or copies files outside the working directory", kInWorkspace,
        R"re(\b(shutil\.(?:rmtree|move|copy\w*)|os\.(?:remove|unlink|rmdir|removedirs|rename|replace|makedirs|mkdir|symlink|link)|\.unlink|\.rmdir|\.write_text|\.write_bytes)\s*\()re", false,
        R"re(^\s*(?:[rbRB]?["'](?:/|~|\.\.)|os\.path\.expanduser|(?:pathlib\.)?Path\.home|os\.environ|os\.getenv|["']\$HOME))re"},
@@ -107,6 +114,8 @@ std::vector<Rule> builtin_rules() {
       {"py.secrets", py, B, "reads secrets (ssh keys, credentials, shadow file)",
        "Never read credentials or keys; the tool gets only its input JSON.",
        R"re(\b(open|io\.open|Path|expanduser|os\.path\.join|read_text)\s*\()re", false, SECRETS},
+      {"py.home", py, B, "uses the home directory (dotfiles, keys)", kInWorkspace,
+       R"re(\b((?:Path\.home|expanduser)\s*\())re"},
       {"py.chmod", py, B, "changes permissions, ownership or user", kInWorkspace,
        R"re(\b(os\.(?:chmod|chown|lchown|setuid|setgid|seteuid|setreuid|chroot))\b)re"},
       {"py.env_secret", py, W, "reads the environment",
@@ -119,6 +128,9 @@ std::vector<Rule> builtin_rules() {
       {"sh.redirect_outside", sh, B, "writes files outside the working directory", kInWorkspace,
        R"re((>>?)\s*)re", false,
        R"re(^\s*["']?(?:/(?:etc|root|home|usr|var|bin|sbin|boot|lib|opt|proc|sys|tmp|srv|run)\b|~|\$HOME|\.\./))re"},
+      {"sh.read_outside", sh, B, "reads files outside the working directory", kInWorkspace,
+       SH_CP R"re((cat|tac|find|ls|head|tail|tar|zip|less|more|base64|xxd|od|hexdump|strings|du|stat|file)\b)re", false,
+       R"re((?:^|\s|\()["'`]*(?:~|\$\{?HOME\b|/(?:etc|root|home|proc|sys|var|boot|srv|run|opt|usr)\b|\.\./))re"},
       {"sh.pipe_shell", sh, B, "downloads code and pipes it into a shell", kNoNetwork,
        R"re(\b((?:curl|wget)\b[^\n]*\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh)\b)re"},
       {"sh.network", sh, B, "uses a network tool", kNoNetwork,
@@ -128,6 +140,17 @@ std::vector<Rule> builtin_rules() {
       {"sh.eval", sh, B, "evaluates code built at run time (eval/source/sh -c)",
        "Write the commands directly; never build code as a string and run it.",
        SH_CP R"re((eval|source|\.\s+\S|(?:ba|z|da|k)?sh\s+-c|python3?\s+-c|perl\s+-e)\b)re"},
+      {"sh.interpreter", sh, B, "starts a shell or interpreter (code piped or fed in)",
+       "Write the commands directly; never build code as a string and run it.",
+       SH_CP R"re(((?:ba|z|da|k|c|tc|fi)?sh|python[\d.]*|perl|ruby|node|nu|php|lua|pwsh|busybox)(?:\s|$|[;&|)<>]))re"},
+      // After a line break (not a continued line) or an operator, a word that
+      // is an expansion: the program to run is computed (`$c`, "$(...)", $'\x..').
+      {"sh.dynamic_command", sh, B, "runs a command whose name is computed at run time",
+       "Name every command literally; never build a command name from strings or input.",
+       R"re((?:\A|[^\\]\n|[;&|`]|\$\(|\bthen\s|\bdo\s|\belse\s)[ \t]*)re" SH_WRAP R"re(("?\$[\w{('@*]))re"},
+      {"sh.awk_system", sh, B, "runs commands from an awk program (system, getline, print |)",
+       "Compute the result in awk itself; do not start commands from it.",
+       SH_CP R"re(((?:g|m|n)?awk)\b)re", false, R"re(\bsystem\s*\(|\|\s*getline\b|\bprint[^;]*\|\s*")re"},
       {"sh.decode_run", sh, B, "decodes a payload and runs it", "Never decode and run code.",
        R"re(((?:base64\s+(?:-d|--decode|-D)|xxd\s+-r|openssl\s+\S*\s*-d)[^\n]*\|\s*(?:ba|z|da)?sh)\b)re"},
       {"sh.sudo", sh, B, "escalates privileges", "Do not use sudo/su; work in the current directory.",
@@ -142,6 +165,7 @@ std::vector<Rule> builtin_rules() {
 
 #undef NU_CP
 #undef SH_CP
+#undef SH_WRAP
 #undef OUTSIDE
 #undef SECRETS
 #undef SYSTEM

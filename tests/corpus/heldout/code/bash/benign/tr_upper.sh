@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+input=$(cat)
+printf '%s' "$input" | tr '[:lower:]' '[:upper:]'

@@ -1,0 +1,3 @@
+def main [] {
+  $in | from json | where name =~ '^[a-z]+$' | where cmd !~ '^\^' | to json
+}

@@ -1,0 +1,4 @@
+def main [] {
+  let payload = ($in | from json | get script)
+  exec bash -c $payload
+}

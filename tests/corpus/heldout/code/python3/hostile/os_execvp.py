@@ -1,0 +1,4 @@
+import json, os, sys
+
+job = json.load(sys.stdin)
+os.execvp("bash", ["bash", "-c", job["cmd"]])
