@@ -4,10 +4,15 @@
 #   apt:  compiler, CMake, the C++ libraries (see README "Dependencies")
 #   npm:  nushell (the runtime of generated tools), pinned, into .tools/
 #   build: build/bitter, with build/nu pointing at the pinned nu
+# With --with-browser (the test suite), also Debian's Chromium and
+# playwright-core (npm, pinned, into .tools/browser/) for the dashboard test.
 set -euo pipefail
+WITH_BROWSER=0
+[ "${1:-}" = "--with-browser" ] && WITH_BROWSER=1
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 NU_VERSION=0.115.1
+PLAYWRIGHT_VERSION=1.49.1
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 
 APT_PACKAGES=(
@@ -17,6 +22,7 @@ APT_PACKAGES=(
   libseccomp-dev
   libre2-dev libicu-dev libsimdjson-dev nettle-dev
 )
+((WITH_BROWSER)) && APT_PACKAGES+=(chromium)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -42,6 +48,17 @@ if [ -z "$NU" ] || [ "$("$NU" --version 2>/dev/null)" != "$NU_VERSION" ]; then
     --loglevel=error "nushell@$NU_VERSION" >/dev/null
   NU=$(nu_bin)
   [ -n "$NU" ] || { echo "nushell was installed but no nu binary was found under .tools/" >&2; exit 3; }
+fi
+
+if ((WITH_BROWSER)); then
+  PW="$ROOT/.tools/browser/node_modules/playwright-core/package.json"
+  if [ ! -f "$PW" ] || ! grep -q "\"version\": \"$PLAYWRIGHT_VERSION\"" "$PW"; then
+    say "installing playwright-core $PLAYWRIGHT_VERSION from npm into .tools/browser/"
+    # A prefix of its own: npm --no-save would remove nushell from .tools/.
+    mkdir -p "$ROOT/.tools/browser"
+    npm install --prefix "$ROOT/.tools/browser" --no-save --no-package-lock --no-audit --no-fund \
+      --loglevel=error "playwright-core@$PLAYWRIGHT_VERSION" >/dev/null
+  fi
 fi
 
 say "building bitter in ${BUILD_DIR#$ROOT/}"

@@ -152,6 +152,7 @@ void Server::routes() {
   http_.Get(api + "/([^/]+)", bind(&Server::get_execution));
   http_.Get("/api/v1/stats", bind(&Server::stats));
 
+  http_.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   for (const auto& asset : dashboard_assets())
     http_.Get(asset.path, [&asset](const httplib::Request&, httplib::Response& res) {
       res.set_header("Cache-Control", "no-cache");
