@@ -21,6 +21,7 @@ struct StageEvent {
   bool ok = false;
   long long duration_ms = 0;
   const nlohmann::json& detail;
+  long long duration_us = 0;  // the same, finer (benchmarks)
 };
 
 class EventSink {

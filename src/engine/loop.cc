@@ -48,13 +48,14 @@ nlohmann::json Context::fields(int k, int c, const std::string& stage_name) cons
 
 void Context::stage(int k, int c, const std::string& name, bool ok, SteadyClock::time_point started,
                     nlohmann::json detail) {
-  const long long ms = ms_since(started);
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started).count();
+  const long long ms = us / 1000;
   auto f = fields(k, c, name);
   f["duration_ms"] = ms;
   f["ok"] = ok;
   log.log(ok ? LogLevel::info : LogLevel::warn, fmt::format("{}: {}", name, detail.value("summary", ok ? "ok" : "failed")),
           f);
-  if (config.events) config.events->on_stage({execution_id, k, c, name, ok, ms, detail});
+  if (config.events) config.events->on_stage({execution_id, k, c, name, ok, ms, detail, us});
   if (auto s = journal.add_stage(execution_id, {k, name, ok, ms, std::move(detail), "", c}); !s)
     log.error("journal: cannot record stage " + name + ": " + s.error().message, fields(k, c, name));
 }

@@ -26,7 +26,8 @@ NoRequests no_requests;
 
 }  // namespace
 
-Result<std::unique_ptr<Service>> Service::open(const ServiceOptions& options, Logger& log) {
+Result<std::unique_ptr<Service>> Service::open(const ServiceOptions& options, Logger& log,
+                                               llm::Provider* injected) {
   std::unique_ptr<Service> s(new Service(options, log));
   auto resilience = resilience_from_env();
   if (!resilience) return resilience.error();
@@ -41,9 +42,14 @@ Result<std::unique_ptr<Service>> Service::open(const ServiceOptions& options, Lo
   }
   s->nu_ = *nu.found;
 
-  auto provider = llm::make_provider(options.llm);
-  if (!provider) return provider.error();
-  s->provider_ = std::move(*provider);
+  if (injected) {
+    s->provider_ = injected;
+  } else {
+    auto provider = llm::make_provider(options.llm);
+    if (!provider) return provider.error();
+    s->owned_provider_ = std::move(*provider);
+    s->provider_ = s->owned_provider_.get();
+  }
   s->provider_label_ = s->provider_->describe();
   s->limited_ = std::make_unique<llm::LimitedProvider>(*s->provider_, options.llm_concurrency);
 

@@ -62,8 +62,10 @@ class Service {
  public:
   // Finds nu, builds the provider, probes the sandbox, opens the journal and
   // settles executions a dead process left behind. Starts no workers until
-  // the first submit.
-  static Result<std::unique_ptr<Service>> open(const ServiceOptions& options, Logger& log);
+  // the first submit. `provider` (not owned, must outlive the service)
+  // replaces the one options.llm describes: benchmarks use an in-process LLM.
+  static Result<std::unique_ptr<Service>> open(const ServiceOptions& options, Logger& log,
+                                               llm::Provider* provider = nullptr);
   // Kills what is queued or running ("shutting down") and joins the workers.
   ~Service();
   Service(const Service&) = delete;
@@ -110,7 +112,8 @@ class Service {
   std::filesystem::path nu_;
   std::string nu_version_;
   std::unique_ptr<store::Journal> journal_;
-  std::unique_ptr<llm::Provider> provider_;
+  std::unique_ptr<llm::Provider> owned_provider_;
+  llm::Provider* provider_ = nullptr;
   std::unique_ptr<llm::LimitedProvider> limited_;
   std::string provider_label_;
   Resilience resilience_;

@@ -10,8 +10,9 @@
 #include <fmt/format.h>
 
 #include "store/stmt.h"
-#include "util/process_id.h"
 #include "util/log.h"
+#include "util/process_id.h"
+#include "util/strings.h"
 
 namespace bt::store {
 namespace {
@@ -184,7 +185,23 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
     sqlite3_close(db);
     return infra_error("cannot open journal " + file.string() + ": " + msg);
   }
-  std::unique_ptr<Journal> j(new Journal(db));
+  // Every write is committed before the next step, so a crash of bitter
+  // loses nothing. What reaches the disk at once: every commit (`every`,
+  // slowest), the `checkpoints` that cost money or end something (default:
+  // the LLM answer, the execution's result; each syncs all before it), or
+  // nothing (`off`: a power loss may lose the last steps). After a power
+  // loss between checkpoints, resume redoes the attempt from its answer.
+  Sync sync = Sync::checkpoints;
+  if (const char* env = std::getenv("BITTER_JOURNAL_SYNC"); env && *env) {
+    const std::string v = lower(env);
+    if (v == "every") sync = Sync::every;
+    else if (v == "off") sync = Sync::off;
+    else if (v != "checkpoints") {
+      sqlite3_close(db);
+      return usage_error("BITTER_JOURNAL_SYNC must be every, checkpoints or off, got " + std::string(env));
+    }
+  }
+  std::unique_ptr<Journal> j(new Journal(db, sync));
   // Every commit on this connection (all writes go through it) wakes followers.
   sqlite3_commit_hook(
       db,
@@ -199,9 +216,9 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
   // Two processes opening a new journal at once can meet in the set-up, and
   // switching to WAL may answer SQLITE_BUSY without waiting: retry it for
   // as long as the busy timeout would have waited.
-  const std::string setup = std::string(
-                                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                "PRAGMA foreign_keys=ON; BEGIN IMMEDIATE; ") +
+  const std::string setup = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
+                            (j->sync_ == Sync::every ? "FULL" : "NORMAL") +
+                            "; PRAGMA foreign_keys=ON; BEGIN IMMEDIATE; " +
                             kSchema +
                             fmt::format("PRAGMA user_version={}; COMMIT;", kSchemaVersion);
   for (int tries = 0;; ++tries) {
@@ -256,6 +273,16 @@ Status Journal::exec(const std::string& sql) {
     return infra_error("journal: " + msg);
   }
   return {};
+}
+
+Status Journal::durable(Stmt& s) {
+  if (sync_ != Sync::checkpoints) return s.done();
+  // In WAL mode a FULL commit syncs the log file, and with it every frame
+  // committed before it.
+  if (auto st = exec("PRAGMA synchronous=FULL"); !st) return st;
+  auto done = s.done();
+  (void)exec("PRAGMA synchronous=NORMAL");
+  return done;
 }
 
 Status Journal::create_execution(const ExecutionRow& e) {
@@ -322,7 +349,7 @@ Status Journal::record_answer(const std::string& id, int attempt, const std::str
   std::lock_guard lock(mu_);
   Stmt s(db_, "UPDATE attempts SET llm_text = ? WHERE execution_id = ? AND attempt = ?");
   s.bind(text).bind(id).bind(attempt);
-  return s.done();
+  return durable(s);
 }
 
 Result<std::vector<std::string>> Journal::fail_interrupted() {
@@ -369,7 +396,7 @@ Status Journal::finish_execution(const ExecutionRow& e) {
          "tool_code = ?, output_json = ?, reason = ?, updated_at = ? WHERE id = ?");
   s.bind(e.state).bind(e.attempts).bind(e.duration_ms).bind(e.tool_path).bind(e.tool_code)
       .bind(e.output_json).bind(e.reason).bind(now_rfc3339()).bind(e.id);
-  return s.done();
+  return durable(s);
 }
 
 Result<std::optional<ExecutionRow>> Journal::get(const std::string& id) {

@@ -19,6 +19,9 @@
 #include "util/result.h"
 
 namespace bt::store {
+namespace detail {
+class Stmt;
+}
 
 // Kestra's state names.
 enum class State { CREATED, QUEUED, RUNNING, SUCCESS, FAILED, KILLED };
@@ -149,13 +152,20 @@ class Journal {
   Result<long long> cache_purge();  // entries removed
 
  private:
-  explicit Journal(sqlite3* db) : db_(db) {}
+  // When commits are synced to disk (BITTER_JOURNAL_SYNC): at every
+  // commit, only at the checkpoints that matter (default), or never.
+  enum class Sync { every, checkpoints, off };
+  Journal(sqlite3* db, Sync sync) : db_(db), sync_(sync) {}
   Status exec(const std::string& sql);
+  // Runs a prepared write; under Sync::checkpoints this commit and every
+  // one before it reach the disk before it returns.
+  Status durable(detail::Stmt& s);
 
   void bump();
 
   std::mutex mu_;
   sqlite3* db_;
+  Sync sync_;
   mutable std::mutex change_mu_;
   mutable std::condition_variable change_cv_;
   uint64_t changes_ = 0;

@@ -133,6 +133,25 @@ TEST_F(JournalTest, SearchFiltersByNamespaceFlowAndStateAndPages) {
   EXPECT_EQ(total, 5);
 }
 
+TEST_F(JournalTest, EverySyncModeRecordsTheSameAndABadOneIsRefused) {
+  for (const char* mode : {"every", "checkpoints", "off", "OFF"}) {
+    ::setenv("BITTER_JOURNAL_SYNC", mode, 1);
+    auto j = Journal::open(dir_ / (std::string("sync-") + mode + ".db"));
+    ASSERT_TRUE(j.ok()) << mode << ": " << j.error().message;
+    ASSERT_TRUE((*j)->create_execution(row("e1")).ok());
+    ASSERT_TRUE((*j)->start_attempt("e1", 1).ok());
+    ASSERT_TRUE((*j)->record_answer("e1", 1, "the answer").ok());
+    auto attempts = (*j)->attempts("e1");
+    ASSERT_TRUE(attempts.ok());
+    EXPECT_EQ((*attempts)[0].llm_text, "the answer") << mode;
+  }
+  ::setenv("BITTER_JOURNAL_SYNC", "sometimes", 1);
+  auto bad = Journal::open(dir_ / "bad.db");
+  ::unsetenv("BITTER_JOURNAL_SYNC");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("BITTER_JOURNAL_SYNC must be every, checkpoints or off"), std::string::npos);
+}
+
 TEST_F(JournalTest, FinishExecutionStoresResult) {
   ASSERT_TRUE(journal_->create_execution(row("x1")).ok());
   auto e = row("x1");

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Engine benchmark (issue: resilient engine). In one run:
+#   - bitter's own overhead per attempt (wall time minus the LLM call and the
+#     child processes) with a zero-latency in-process LLM and a trivial tool,
+#     over the real journal with each BITTER_JOURNAL_SYNC mode;
+#   - the same orchestration in the step-per-process design it replaces
+#     (6 `nu -c` steps per attempt exchanging JSON files);
+#   - bitter's peak RSS with 100 executions in flight at once.
+# Targets: overhead <= 5 ms per attempt with the default (synced) journal,
+# >= 50x less than step-per-process, peak RSS <= 150 MB.
+#
+#   bench/engine/run.sh [--executions N] [--steps N] [--concurrent N]
+#
+# Builds bench_engine with scripts/setup.sh when it is missing. Exit 0 all
+# targets met, 1 a target missed or a run failed, 2 bad usage.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+executions=50
+steps=20
+concurrent=100
+while (($#)); do
+  case $1 in
+    --executions) executions=${2:?}; shift 2 ;;
+    --steps) steps=${2:?}; shift 2 ;;
+    --concurrent) concurrent=${2:?}; shift 2 ;;
+    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+bench=$root/build/bench_engine
+[ -x "$bench" ] || "$root/scripts/setup.sh" >/dev/null
+cmake --build "$root/build" --target bench_engine >/dev/null
+export BITTER_NU=${BITTER_NU:-$root/build/nu}
+data=$(mktemp -d)
+trap 'rm -rf "$data"' EXIT
+
+field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+
+echo "== bitter overhead per attempt ($executions executions of 2 attempts each)"
+declare -A overhead
+for sync in checkpoints every off; do
+  line=$(BITTER_JOURNAL_SYNC=$sync "$bench" overhead --executions "$executions" --data "$data/$sync")
+  overhead[$sync]=$(field "$line" overhead_ms_per_attempt_mean)
+  printf '  journal sync %-11s %6.2f ms/attempt (p50 %.2f, p95 %.2f; LLM + children %.1f ms)\n' "$sync" \
+    "${overhead[$sync]}" "$(field "$line" overhead_ms_per_attempt_p50)" "$(field "$line" overhead_ms_per_attempt_p95)" \
+    "$(field "$line" llm_and_children_ms_per_attempt)"
+done
+
+echo "== step-per-process design ($steps attempts of 6 nu -c steps)"
+line=$("$here/step_per_process.sh" "$BITTER_NU" "$steps")
+old=$(field "$line" ms_per_attempt)
+printf '  %.2f ms/attempt\n' "$old"
+
+echo "== $concurrent concurrent executions"
+line=$("$bench" concurrent --executions "$concurrent" --data "$data/concurrent")
+rss=$(field "$line" peak_rss_mb)
+printf '  peak RSS %.1f MB, %s of %s succeeded, %s running at once, %.1f s\n' "$rss" "$(field "$line" succeeded)" \
+  "$concurrent" "$(field "$line" max_running_at_once)" "$(field "$line" seconds)"
+
+ratio=$(awk -v a="$old" -v b="${overhead[checkpoints]}" 'BEGIN { printf "%.1f", a / b }')
+ok=0
+verdict() { if awk "BEGIN { exit !($2) }"; then echo "PASS  $1"; else echo "FAIL  $1"; ok=1; fi; }
+echo "== targets"
+verdict "overhead ${overhead[checkpoints]} ms/attempt <= 5 (default journal sync)" "${overhead[checkpoints]} <= 5"
+verdict "step-per-process / bitter = ${ratio}x >= 50" "$ratio >= 50"
+verdict "peak RSS $rss MB <= 150 at $concurrent concurrent" "$rss <= 150"
+exit $ok
