@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "engine/resume.h"
 #include "engine/service.h"
 #include "gate/confine.h"
 #include "server/auth.h"
@@ -49,6 +50,31 @@ Result<std::pair<std::string, int>> parse_listen(const std::string& s) {
   }
   if (port < 0 || port > 65535) return usage_error("--listen port must be 0..65535, got " + s.substr(colon + 1));
   return std::make_pair(host, port);
+}
+
+// Executions a dead bitter left unfinished continue here, queued like new
+// ones (claimed first, so two servers never both run one).
+void resume_interrupted(engine::Service& service, Logger& log) {
+  auto recent = service.journal().recent(1000);
+  if (!recent) return;
+  for (const auto& e : *recent) {
+    if (!engine::interrupted(e)) continue;
+    auto job = engine::resume_job(service.journal(), e);
+    if (!job) {
+      log.warn(fmt::format("execution {} cannot be resumed: {}", e.id, job.error().message));
+      continue;
+    }
+    const int at = job->resume->next_attempt;
+    auto id = service.submit(std::move(*job));
+    if (id) {
+      log.info(fmt::format("resuming execution {} at attempt {}", e.id, at));
+      continue;
+    }
+    // Claimed but not queued: it must not stay RUNNING under this process.
+    log.warn(fmt::format("execution {} cannot be resumed: {}", e.id, id.error().message));
+    (void)service.journal().set_state(e.id, store::State::FAILED,
+                                      "interrupted; could not be resumed: " + id.error().message);
+  }
 }
 
 int serve(const ServeOptions& opt) {
@@ -109,6 +135,7 @@ int serve(const ServeOptions& opt) {
   if (!service) return fail(service.error(), false);
   metrics.set_provider((*service)->provider_label());
   (*service)->warm_up();
+  resume_interrupted(**service, log);
 
   server::ServerOptions sopt;
   sopt.host = listen->first;

@@ -216,7 +216,13 @@ Result<std::string> Service::submit(Job job) {
     if (!o) return o.error();
     return o->execution_id;
   }
-  if (auto s = queue_execution(p->config, p->input, *journal_); !s) return s.error();
+  if (p->input.resume) {
+    // Its row exists (claimed by resume_job): it waits like any other.
+    p->input.execution_id = p->input.resume->execution_id;
+    if (auto s = journal_->set_state(p->input.execution_id, store::State::QUEUED); !s) return s.error();
+  } else if (auto s = queue_execution(p->config, p->input, *journal_); !s) {
+    return s.error();
+  }
   const std::string id = p->input.execution_id;
   {
     std::lock_guard lock(mu_);

@@ -314,6 +314,29 @@ TEST_F(ServerE2E, KillStopsARunningExecution) {
   EXPECT_EQ(client_->Delete(("/api/v1/executions/" + id + "/kill").c_str())->status, 409);
 }
 
+TEST_F(ServerE2E, AnExecutionACrashInterruptedIsResumedWhenTheServerStartsAgain) {
+  const std::string slow = R"(def main [] {
+  let m = ($in | from json).message
+  sleep 2sec
+  { success: true, data: { echo: $m, reversed: ($m | str reverse), length: ($m | str length), was_dry_run: false } } | to json -r
+}
+)";
+  llm_.script({{200, nu_answer(slow)}});
+  start();
+  auto r = post_json(echo_request("again"));
+  const std::string id = json::parse(r->body)["id"];
+  for (int i = 0; i < 500 && llm_.requests().empty(); ++i) std::this_thread::sleep_for(10ms);
+  std::this_thread::sleep_for(700ms);  // into the tool's run
+  server_->kill9();
+
+  start();  // same data dir
+  const json done = wait_final(id, 60s);
+  EXPECT_EQ(done["state"]["current"], "SUCCESS") << done.dump(2) << server_->stderr_text();
+  EXPECT_EQ(done["outputs"]["output"]["data"]["echo"], "again");
+  EXPECT_EQ(llm_.requests().size(), 1u) << "the recorded answer was bought again";
+  EXPECT_NE(server_->stderr_text().find("resuming execution " + id), std::string::npos);
+}
+
 TEST_F(ServerE2E, MetricsCountWhatHappened) {
   // One success on attempt 2, one escalation after its only attempt.
   llm_.script({{200, nu_answer(kNoLength)}, {200, nu_answer(kGoodTool)}, {200, nu_answer(kNoLength)}});

@@ -72,6 +72,15 @@ class ServeProcess {
     std::ifstream in(err_path_);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
+  // As a crash would: SIGKILL, no chance to clean up.
+  void kill9() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    exit_code_ = 128 + SIGKILL;
+  }
   // SIGTERM, then the exit status (SIGKILL after 15 s). -1 if not running.
   int stop() {
     if (pid_ <= 0) return exit_code_;
