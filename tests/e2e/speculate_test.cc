@@ -93,6 +93,36 @@ TEST_F(SpeculateE2E, TheFirstCandidateToPassWinsAndTheOthersAreCancelled) {
   EXPECT_TRUE(winner_validated) << shown.dump(2);
 }
 
+TEST_F(SpeculateE2E, LosersRunningTheirToolAreKilledAndWriteNothingLate) {
+  // Candidates 0 and 1 answer at once with a tool that runs for 30 s;
+  // candidate 2 answers a good tool a little later and wins while the
+  // others' tools are running. Their processes must die with the race.
+  const std::string slow = "def main [] {\n  sleep 30sec\n  {} | to json -r\n}\n";
+  llm_.respond([&](const json& req) -> FakeAnswer {
+    if (candidate_of(req) != 2) return {200, nu_answer(slow)};
+    FakeAnswer later{200, nu_answer(kGoodTool)};
+    later.delay = milliseconds(800);
+    return later;
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = run_bitter(run_args({"--speculate", "3", "--timeout", "40"}), env());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, milliseconds(15'000)) << "the losers' tools were waited for";
+  const json out = json::parse(r.out);
+  const std::string id = out["execution_id"];
+  // No process of this execution (its workspace path holds the id) is left.
+  EXPECT_EQ(processes_with(id), 0) << "a losing candidate's tool survived";
+  // The losers were cancelled while executing, and nothing is written after the end.
+  const json shown = show(id);
+  const json& stages = shown["attempt_details"][0]["stages"];
+  int cancelled_in_execute = 0;
+  for (const auto& s : stages)
+    if (s["stage"] == "cancelled" && s["detail"]["stage"] == "execute") ++cancelled_in_execute;
+  EXPECT_EQ(cancelled_in_execute, 2) << stages.dump(1);
+  std::this_thread::sleep_for(milliseconds(500));
+  EXPECT_EQ(show(id)["attempt_details"][0]["stages"].size(), stages.size()) << "a stage was written after the end";
+}
+
 TEST_F(SpeculateE2E, WhenAllCandidatesFailTheNextAttemptHearsEachOfThem) {
   int calls = 0;
   llm_.respond([&calls](const json&) -> FakeAnswer {
