@@ -150,7 +150,9 @@ int serve(const ServeOptions& opt) {
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&set, &sig);
-    log.info(fmt::format("received SIG{}: stopping; running executions are killed", sigabbrev_np(sig)));
+    log.info(fmt::format("received SIG{}: stopping; running and queued executions are left for the next start",
+                         sigabbrev_np(sig)));
+    (*service)->shutdown();  // first: nothing keeps running (or calling the LLM) while HTTP drains
     http.stop();
   });
   const std::string host = sopt.host.find(':') != std::string::npos ? "[" + sopt.host + "]" : sopt.host;

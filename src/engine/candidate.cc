@@ -14,6 +14,7 @@
 #include "sandbox/process.h"
 #include "sandbox/runtime.h"
 #include "util/files.h"
+#include "util/json_depth.h"
 
 namespace bt::engine::detail {
 namespace {
@@ -260,6 +261,13 @@ CandidateResult check_and_run(Context& ctx, int k, int c, const fs::path& worksp
                                       config.stdout_cap),
                           {}, run->out, run->err, {}},
                   kAtOutput);
+  }
+  if (json_depth(run->out, kMaxJsonDepth) > kMaxJsonDepth) {
+    const std::string why = fmt::format("stdout nests deeper than {} levels; print the flat document the contract "
+                                        "describes",
+                                        kMaxJsonDepth);
+    ctx.stage(k, c, kOutput, false, t0, {{"summary", why}});
+    return failed(Failure{kOutput, why, {}, excerpt(run->out, 4096), run->err, {}}, kAtOutput);
   }
   auto doc = nlohmann::json::parse(run->out, nullptr, false);
   if (doc.is_discarded()) {

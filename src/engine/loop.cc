@@ -117,6 +117,7 @@ class Execution {
   Result<Outcome> run();
 
  private:
+  Result<Outcome> interrupt(store::ExecutionRow& row);
   const LoopConfig& config() const { return ctx_.config; }
   const LoopInput& in() const { return ctx_.in; }
   Status record_input_gate();
@@ -304,6 +305,19 @@ Status Execution::record_input_gate() {
   return {};
 }
 
+Result<Outcome> Execution::interrupt(store::ExecutionRow& row) {
+  // Not an end: the row says interrupted (resumable), the attempt in
+  // progress keeps no outcome, so resume redoes it from its recorded answer.
+  out_.state = store::State::FAILED;
+  out_.stopped_by = cancelled_error(kShutdownReason);
+  if (auto s = ctx_.journal.set_state(row.id, store::State::FAILED, std::string("interrupted: ") + kShutdownReason); !s)
+    return s.error();
+  ctx_.log.warn(fmt::format("execution {} interrupted: {}; `bitter resume` or the next start continues it", row.id,
+                            kShutdownReason),
+                ctx_.fields(0, 0, ""));
+  return std::move(out_);
+}
+
 Result<Outcome> Execution::run() {
   const auto started = SteadyClock::now();
   store::ExecutionRow row = execution_row(config(), in(), ctx_.execution_id, ctx_.trace_id);
@@ -325,6 +339,7 @@ Result<Outcome> Execution::run() {
   if (!out_.stopped_by && !config().cache_key.empty() && !in().resume) passed = try_cache();
   const int first = in().resume ? in().resume->next_attempt : 1;
   for (int k = first; k <= config().max_attempts && !passed && !out_.stopped_by; ++k) {
+    if (killed() && cancel_->reason() == kShutdownReason) return interrupt(row);
     if (killed()) {
       out_.stopped_by = cancelled_error(cancel_->reason());
       break;
@@ -347,6 +362,7 @@ Result<Outcome> Execution::run() {
     }
     out_.workspace = config().data_dir / "work" / row.id;
     AttemptResult a = attempt(k);
+    if (killed() && cancel_->reason() == kShutdownReason) return interrupt(row);
     store::AttemptRow attempt_row;
     attempt_row.attempt = k;
     const auto failure = settle(k, a, attempt_row);

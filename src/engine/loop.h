@@ -31,6 +31,11 @@ class RuleSet;
 
 namespace bt::engine {
 
+// The cancel reason that means "stop, but this is not the execution's end":
+// the process is shutting down. The attempt in progress stays unfinished
+// and the execution is left interrupted, for resume to continue.
+inline constexpr const char* kShutdownReason = "the server is shutting down";
+
 struct LoopConfig {
   std::filesystem::path data_dir;
   std::filesystem::path nu;

@@ -73,17 +73,23 @@ Result<std::unique_ptr<Service>> Service::open(const ServiceOptions& options, Lo
   return s;
 }
 
-Service::~Service() {
+void Service::shutdown() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
-    for (auto& [id, token] : running_) token->cancel("the server is shutting down");
+    for (auto& [id, token] : running_) token->cancel(kShutdownReason);
     for (const auto& p : queue_)
-      (void)journal_->set_state(p->input.execution_id, store::State::KILLED, "killed: the server shut down before it started");
+      (void)journal_->set_state(p->input.execution_id, store::State::FAILED,
+                                std::string("interrupted: ") + kShutdownReason + " before it started");
     queue_.clear();
   }
   cv_.notify_all();
-  for (auto& t : workers_) t.join();
+  for (auto& t : workers_)
+    if (t.joinable()) t.join();
+}
+
+Service::~Service() {
+  if (journal_) shutdown();
 }
 
 Result<std::shared_ptr<const gate::RuleSet>> Service::rules_for(const std::string& path) {

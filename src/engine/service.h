@@ -66,7 +66,10 @@ class Service {
   // replaces the one options.llm describes: benchmarks use an in-process LLM.
   static Result<std::unique_ptr<Service>> open(const ServiceOptions& options, Logger& log,
                                                llm::Provider* provider = nullptr);
-  // Kills what is queued or running ("shutting down") and joins the workers.
+  // Stops: running executions are cancelled and, like the queued ones, left
+  // interrupted (resumed by `bitter resume` or the next `bitter serve`);
+  // joins the workers. Safe to call twice; the destructor calls it.
+  void shutdown();
   ~Service();
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;

@@ -20,6 +20,7 @@
 
 #include "llm/curl_api.h"
 
+#include "util/json_depth.h"
 #include "util/strings.h"
 
 namespace bt::llm {
@@ -291,6 +292,8 @@ class OpenAiProvider final : public Provider {
   }
 
   Result<Response> parse(const std::string& body) const {
+    if (json_depth(body, kMaxJsonDepth) > kMaxJsonDepth)
+      return fail(ErrorKind::infra, "LLM endpoint " + shown_endpoint_ + " sent an answer nested too deeply");
     const json j = json::parse(body, nullptr, false);
     if (j.is_discarded())
       return fail(ErrorKind::infra, "unparsable answer from " + shown_endpoint_ + ": " + excerpt(body));

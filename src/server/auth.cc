@@ -51,15 +51,21 @@ Result<Auth> Auth::from_env_and_file(const std::filesystem::path& file) {
       std::string key = line.substr(0, colon), value = line.substr(colon + 1);
       value.erase(0, value.find_first_not_of(" \t"));
       while (!value.empty() && (value.back() == ' ' || value.back() == '\r')) value.pop_back();
+      if (value.empty())
+        return input_error(file.string() + ":" + std::to_string(n) + ": " + key + " has no value");
       if (key == "token") a.token_ = value;
       else if (key == "basic") basic = value;
       else return input_error(file.string() + ":" + std::to_string(n) + ": unknown key " + key);
     }
   }
   if (!basic.empty()) {
-    if (basic.find(':') == std::string::npos) return input_error("basic credentials must be user:password");
+    const auto colon = basic.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == basic.size())
+      return input_error("basic credentials must be user:password, both non-empty");
     a.basic_ = base64(basic);
   }
+  if (const char* t = std::getenv("BITTER_API_TOKEN"); t && !*t && a.token_.empty() && a.basic_.empty())
+    return input_error("BITTER_API_TOKEN is set but empty");
   return a;
 }
 
@@ -69,6 +75,8 @@ bool Auth::allows(const std::string& authorization, const std::string& query_tok
     if (authorization.rfind("Bearer ", 0) == 0 && constant_time_equal(authorization.substr(7), token_)) return true;
     if (!query_token.empty() && constant_time_equal(query_token, token_)) return true;
   }
+  // EventSource cannot send headers: the dashboard passes base64(user:password).
+  if (!basic_.empty() && !query_token.empty() && constant_time_equal(query_token, basic_)) return true;
   if (!basic_.empty() && authorization.rfind("Basic ", 0) == 0 && constant_time_equal(authorization.substr(6), basic_))
     return true;
   return false;

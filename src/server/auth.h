@@ -19,6 +19,7 @@ class Auth {
   static Auth none() { return {}; }
 
   bool enabled() const { return !token_.empty() || !basic_.empty(); }
+  bool has_basic() const { return !basic_.empty(); }
   // The Authorization header's value (or a token from the query string,
   // for EventSource, which cannot send headers). True when auth is off.
   bool allows(const std::string& authorization, const std::string& query_token) const;

@@ -8,6 +8,8 @@
 #include "gate/confine.h"
 #include "server/kestra.h"
 #include "server/server.h"
+#include "util/json_depth.h"
+#include "util/strings.h"
 
 namespace bt::server {
 namespace {
@@ -28,15 +30,27 @@ Result<std::map<std::string, Field>> read_fields(const httplib::Request& req) {
   const std::string type = req.get_header_value("Content-Type");
   if (req.is_multipart_form_data()) {
     for (const auto& [name, part] : req.files) f[name] = {part.content, !part.filename.empty(), part.content};
-  } else if (type.rfind("application/json", 0) == 0) {
+  } else if (lower(type).rfind("application/json", 0) == 0) {
+    // The body's input_json may nest a document: two levels more than one.
+    if (json_depth(req.body, kMaxJsonDepth + 2) > kMaxJsonDepth + 2)
+      return usage_error(fmt::format("the body nests deeper than {} levels", kMaxJsonDepth));
     const auto body = nlohmann::json::parse(req.body, nullptr, false);
-    if (!body.is_object()) return usage_error("the body is not a JSON object");
-    for (const auto& [name, v] : body.items()) f[name] = {v.is_string() ? v.get<std::string>() : v.dump(), false, v};
+    if (body.is_discarded()) return usage_error("the body is not valid JSON (or not UTF-8)");
+    if (!body.is_object()) return usage_error("the body must be a JSON object of inputs");
+    for (const auto& [name, v] : body.items()) {
+      // Text inputs must be text: a null task is not the task "null".
+      const bool text = name != "input_json" && name != "max_attempts" && name != "speculate" && name != "timeout" &&
+                        name != "deadline";
+      if (text && !v.is_string()) return Error{ErrorKind::usage, name + " must be a string"};
+      if (v.is_null()) return Error{ErrorKind::usage, name + " must not be null"};
+      f[name] = {v.is_string() ? v.get<std::string>() : v.dump(), false, v};
+    }
   } else {
     for (const auto& [name, v] : req.params) f[name] = {v, false, v};
   }
   for (const auto& [name, _] : f)
     if (std::find(std::begin(kFields), std::end(kFields), name) == std::end(kFields)) {
+      if (name.empty()) return Error{ErrorKind::usage, "a form part has no name"};
       std::string known;
       for (const char* k : kFields) known += std::string(known.empty() ? "" : ", ") + k;
       return Error{ErrorKind::usage, fmt::format("unknown input {}; the contract-loop flow takes {}", name, known)};
@@ -74,7 +88,12 @@ void Server::post_execution(const httplib::Request& req, httplib::Response& res)
   if (flow != kFlowId)
     return send_error(res, 404, fmt::format("no flow {} in namespace {}; the flow is {}", flow, ns, kFlowId), "flowId");
   auto fields = read_fields(req);
-  if (!fields) return send_error(res, 400, fields.error().message);
+  if (!fields) {
+    const std::string& m = fields.error().message;
+    const auto first = m.substr(0, m.find(' '));
+    const bool names_field = std::find(std::begin(kFields), std::end(kFields), first) != std::end(kFields);
+    return send_error(res, 400, m, names_field ? first : "");
+  }
   auto& f = *fields;
   auto get = [&f](const char* name) -> const Field* {
     auto it = f.find(name);
@@ -95,8 +114,26 @@ void Server::post_execution(const httplib::Request& req, httplib::Response& res)
     sub.contract_yaml = contract->text;
     sub.contract_label = contract->is_file ? "upload" : "<inline>";
   } else {
-    auto path = gate::confine(contract->text, options_.contracts_root);
-    if (!path) return send_error(res, 400, path.error().message, "contract");
+    // Relative to the contracts root, whatever the server's working directory.
+    const std::filesystem::path named(contract->text);
+    auto path = gate::confine(named.is_absolute() ? named : options_.contracts_root / named, options_.contracts_root);
+    if (!path) {
+      std::string m = path.error().message;
+      if (auto at = m.find(" (set --root or BITTER_ROOT"); at != std::string::npos) m = m.substr(0, at);
+      return send_error(res, 400, m + " (the server's --contracts-root)", "contract");
+    }
+    // Only a regular file of sane size: a FIFO would block this thread for
+    // good, a huge file would be read whole.
+    std::error_code ec;
+    const auto status = std::filesystem::status(*path, ec);
+    if (ec || !std::filesystem::exists(status))
+      return send_error(res, 422, "no contract file " + contract->text + " under the contracts root", "contract");
+    if (!std::filesystem::is_regular_file(status))
+      return send_error(res, 422, contract->text + " is not a regular file", "contract");
+    if (std::filesystem::file_size(*path, ec) > options_.max_contract_file)
+      return send_error(res, 413, fmt::format("{} is larger than {} KiB; a contract is small", contract->text,
+                                              options_.max_contract_file >> 10),
+                        "contract");
     sub.contract_path = *path;
     sub.contract_label = contract->text;
   }
@@ -112,15 +149,21 @@ void Server::post_execution(const httplib::Request& req, httplib::Response& res)
   job.rules_path = options_.rules_path;
   job.ns = ns;
   job.flow_id = flow;
-  if (const Field* v = get("max_attempts")) {
-    auto n = integer(*v, "max_attempts");
-    if (!n) return send_error(res, 400, n.error().message, "max_attempts");
-    job.settings.max_attempts = static_cast<int>(std::clamp<long long>(*n, -1, 1000));
-  }
-  if (const Field* v = get("speculate")) {
-    auto n = integer(*v, "speculate");
-    if (!n) return send_error(res, 400, n.error().message, "speculate");
-    job.settings.speculate = static_cast<int>(std::clamp<long long>(*n, -1, 1000));
+  // Whole numbers are checked against their range here, with the value as sent.
+  struct Count {
+    const char* name;
+    long long min, max;
+    int& into;
+  };
+  for (const Count& c : {Count{"max_attempts", 1, 100, job.settings.max_attempts},
+                         Count{"speculate", 1, 8, job.settings.speculate}}) {
+    const Field* v = get(c.name);
+    if (!v) continue;
+    auto n = integer(*v, c.name);
+    if (!n) return send_error(res, 400, n.error().message, c.name);
+    if (*n < c.min || *n > c.max)
+      return send_error(res, 400, fmt::format("{} must be from {} to {}, got {}", c.name, c.min, c.max, *n), c.name);
+    c.into = static_cast<int>(*n);
   }
   if (const Field* v = get("timeout")) {
     auto s = seconds(*v, "timeout");
@@ -135,7 +178,7 @@ void Server::post_execution(const httplib::Request& req, httplib::Response& res)
   if (auto s = job.settings.check(""); !s) {
     const std::string& m = s.error().message;
     std::string field = m.substr(0, m.find(' '));
-    if (field == "generate-timeout") field = "timeout";
+    std::replace(field.begin(), field.end(), '-', '_');
     return send_error(res, 400, m, field);
   }
 

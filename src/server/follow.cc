@@ -13,6 +13,9 @@ namespace bt::server {
 namespace {
 
 struct Follow {
+  explicit Follow(std::atomic<int>& n) : count(n) { ++count; }
+  ~Follow() { --count; }  // when the stream is over and its provider gone
+  std::atomic<int>& count;
   std::string id;
   std::string last_state;
   long long seq = 0;
@@ -31,12 +34,22 @@ void Server::follow(const httplib::Request& req, httplib::Response& res) {
   auto row = service_.journal().get(req.matches[1]);
   if (!row) return send_error(res, 500, row.error().message);
   if (!*row) return send_error(res, 404, "no execution " + std::string(req.matches[1]), "id");
-  auto st = std::make_shared<Follow>();
+  // Each stream holds an HTTP thread; some must stay free for everything else.
+  if (followers_ >= options_.max_followers)
+    return send_error(res, 503, fmt::format("too many live followers ({}); poll GET .../executions/{{id}} instead",
+                                            options_.max_followers));
+  auto st = std::make_shared<Follow>(followers_);
   st->id = (*row)->id;
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Accel-Buffering", "no");
   res.set_chunked_content_provider("text/event-stream", [this, st](size_t, httplib::DataSink& sink) {
-    if (st->done || stopping_) {
+    if (stopping_ && !st->done) {
+      // Said, so a follower knows the stream did not end with the execution.
+      const std::string e = event("shutdown", {{"message", "the server is shutting down; follow again after it restarts"}});
+      sink.write(e.data(), e.size());
+      st->done = true;
+    }
+    if (st->done) {
       sink.done();
       return true;
     }

@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include <regex>
+
 #include <fmt/format.h>
 
 #include "server/dashboard.h"
@@ -19,20 +21,27 @@ bool is_loopback(const std::string& host) {
   return false;
 }
 
-// The route a path belongs to, for metrics: ids replaced by a placeholder
-// so the label set stays small.
+// The route a path belongs to, for metrics: one label per endpoint, never
+// the raw path (unbounded, and not always valid UTF-8).
 std::string route_of(const httplib::Request& req) {
   std::string p = req.path;
   if (p.rfind("/api/v1/main/", 0) == 0) p.erase(7, 5);
-  if (p.rfind("/api/v1/executions/", 0) == 0) {
-    const std::string rest = p.substr(19);
-    if (rest == "search") return req.method + " /api/v1/executions/search";
-    const auto slash = rest.find('/');
-    if (req.method == "POST") return "POST /api/v1/executions/{namespace}/{flowId}";
-    return req.method + " /api/v1/executions/{id}" + (slash == std::string::npos ? "" : rest.substr(slash));
-  }
-  if (p.rfind("/api/", 0) == 0 || p == "/metrics" || p == "/healthz" || p == "/readyz") return req.method + " " + p;
-  return req.method + " /dashboard";
+  static const std::regex kExecution("^/api/v1/executions/[^/]+(/logs|/follow|/kill)?$");
+  std::smatch m;
+  if (p == "/api/v1/executions/search") return req.method + " /api/v1/executions/search";
+  if (req.method == "POST" && std::regex_match(p, std::regex("^/api/v1/executions/[^/]+/[^/]+$")))
+    return "POST /api/v1/executions/{namespace}/{flowId}";
+  if (std::regex_match(p, m, kExecution)) return req.method + " /api/v1/executions/{id}" + m[1].str();
+  if (p == "/api/v1/stats" || p == "/metrics" || p == "/healthz" || p == "/readyz") return req.method + " " + p;
+  if (p.rfind("/api/", 0) == 0) return "other /api";
+  return "GET /dashboard";
+}
+
+// host[:port] or [v6]:port without the port.
+std::string host_only(const std::string& host_header) {
+  if (!host_header.empty() && host_header.front() == '[') return host_header.substr(1, host_header.find(']') - 1);
+  return host_header.substr(0, host_header.rfind(':') == std::string::npos ? host_header.size()
+                                                                            : host_header.rfind(':'));
 }
 
 }  // namespace
@@ -58,8 +67,10 @@ Server::Server(ServerOptions options, engine::Service& service, Metrics& metrics
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     listen_fd_ = sock;
   });
-  http_.set_read_timeout(30, 0);
-  http_.set_write_timeout(30, 0);
+  // Short: a client that trickles its request holds a thread only briefly.
+  http_.set_read_timeout(5, 0);
+  http_.set_write_timeout(10, 0);
+  http_.set_keep_alive_timeout(5);
   routes();
 }
 
@@ -89,14 +100,44 @@ void Server::stop() {
 void Server::routes() {
   // Everything but the health checks and the dashboard's static page needs
   // credentials when they are configured; the page asks for them itself.
+  // Runs before a body is read.
   http_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    using R = httplib::Server::HandlerResponse;
+    const std::string host = host_only(req.get_header_value("Host"));
+    // Without credentials only loopback can reach us, but a web page can
+    // still make the browser call us (DNS rebinding, cross-site forms):
+    // the Host must be a loopback name, and a write must come from our origin.
+    if (!auth_.enabled() && !host.empty() && !is_loopback(host)) {
+      send_error(res, 403, "Host " + host + " is not allowed: without credentials the server answers loopback names only");
+      return R::Handled;
+    }
+    const bool write = req.method != "GET" && req.method != "HEAD";
+    if (write && req.has_header("Origin")) {
+      const std::string origin = req.get_header_value("Origin");
+      const auto scheme = origin.find("://");
+      if (scheme == std::string::npos || origin.substr(scheme + 3) != req.get_header_value("Host")) {
+        send_error(res, 403, "cross-origin request from " + origin + " refused");
+        return R::Handled;
+      }
+    }
+    // Bodies are read whole: their size must be known before they are.
+    if (write && req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
+      send_error(res, 411, "send the body with a Content-Length (chunked bodies are not accepted)");
+      return R::Handled;
+    }
+    if (req.method == "POST" && !req.has_header("Content-Length")) {
+      send_error(res, 411, "a POST needs a body with a Content-Length");
+      return R::Handled;
+    }
     const bool open = req.path == "/healthz" || req.path == "/readyz" ||
                       (req.path.rfind("/api/", 0) != 0 && req.path != "/metrics");
     if (open || auth_.allows(req.get_header_value("Authorization"), req.get_param_value("access_token")))
-      return httplib::Server::HandlerResponse::Unhandled;
-    res.set_header("WWW-Authenticate", "Bearer realm=\"bitter\"");
+      return R::Unhandled;
+    // A Basic challenge lets a browser ask for the credentials itself (and
+    // send them on every request, EventSource included).
+    res.set_header("WWW-Authenticate", auth_.has_basic() ? "Basic realm=\"bitter\"" : "Bearer realm=\"bitter\"");
     send_error(res, 401, "authentication required: send Authorization: Bearer TOKEN (or basic credentials)");
-    return httplib::Server::HandlerResponse::Handled;
+    return R::Handled;
   });
   http_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     metrics_.count_request(route_of(req), res.status);

@@ -27,7 +27,9 @@ struct ServerOptions {
   engine::RunSettings defaults;        // what a request does not set
   size_t max_body = 2 << 20;           // request bodies (413 beyond)
   size_t max_contract = 256 << 10;     // inline contracts
-  int threads = 64;                    // HTTP threads; each live follower holds one
+  size_t max_contract_file = 1 << 20;  // contracts named by path
+  int max_followers = 64;              // live /follow streams at once (503 beyond)
+  int threads = 128;                   // HTTP threads; each live follower holds one
 };
 
 class Server {
@@ -57,6 +59,7 @@ class Server {
   Logger& log_;
   httplib::Server http_;
   std::atomic<bool> stopping_{false};
+  std::atomic<int> followers_{0};
   int listen_fd_ = -1;
 };
 

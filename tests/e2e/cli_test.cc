@@ -65,7 +65,7 @@ TEST_F(CliE2E, InputThatIsNotJsonIsUsageError) {
   auto r = run_bitter({"run", kContract, "--task", "x", "--input", "{not json", "--llm", kReplay},
                       env());
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("--input is not valid JSON"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the input is not valid JSON"), std::string::npos) << r.err;
 }
 
 TEST_F(CliE2E, TwoModelsWithoutModelFlagListsThem) {

@@ -53,6 +53,22 @@ TEST_F(LoopE2E, HealsOnTheSecondAttemptAndFeedsBackTheErrorPath) {
   EXPECT_FALSE(std::filesystem::exists(home_.path() / "work" / j["execution_id"].get<std::string>()));
 }
 
+TEST_F(LoopE2E, AToolPrintingAbsurdlyNestedJsonIsFeedbackNotACrash) {
+  // Generated code is hostile by assumption: its stdout must not be able to
+  // overflow bitter's stack through a recursive JSON parser.
+  const std::string deep = "def main [] {\n  print ((1..40000 | each { '[' } | str join) + (1..40000 | each { ']' } | str join))\n}\n";
+  llm_.script({{200, nu_answer(deep)}, {200, nu_answer(kGoodTool)}});
+  auto r = run_bitter({"run", kContract, "--task", "Echo the message", "--input", R"({"message":"x"})", "--llm",
+                       "openai", "--json"},
+                      env());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["attempts"].size(), 2u);
+  EXPECT_EQ(j["attempts"][0]["outcome"], "output");
+  EXPECT_NE(j["attempts"][0]["summary"].get<std::string>().find("nests deeper than 128 levels"), std::string::npos)
+      << j.dump(2);
+}
+
 TEST_F(LoopE2E, GivesUpAfterExactlyNAttemptsWithExit1) {
   llm_.script({{200, nu_answer(kToolWithoutLength)}}, /*repeat_last=*/true);
   auto r = run_bitter({"run", kContract, "--task", "Echo", "--input", R"({"message":"x"})",

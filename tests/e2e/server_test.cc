@@ -2,6 +2,7 @@
 // The API as Kestra scripts use it (form and JSON inputs), every client
 // mistake, auth, live progress, kill, metrics, webhooks and a load test.
 #include <httplib.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -158,7 +159,11 @@ TEST_F(ServerE2E, EveryClientMistakeIsA4xxThatNamesTheField) {
       {"no task", with("task", nullptr), 400, "task"},
       {"empty task", with("task", "   "), 400, "task"},
       {"max_attempts not a number", with("max_attempts", "lots"), 400, "max_attempts"},
-      {"max_attempts out of range", with("max_attempts", 0), 400, "max-attempts"},
+      {"max_attempts out of range", with("max_attempts", 0), 400, "max_attempts"},
+      {"max_attempts far out of range", with("max_attempts", 5000), 400, "max_attempts"},
+      {"task that is not a string", with("task", 42), 400, "task"},
+      {"task that is null", with("task", json(nullptr)), 400, "task"},
+      {"contract that is a directory", with("contract", "examples"), 422, "contract"},
       {"speculate out of range", with("speculate", 9), 400, "speculate"},
       {"timeout not a number", with("timeout", "soon"), 400, "timeout"},
       {"input not JSON", with("input_json", "{not json"), 422, "input_json"},
@@ -195,6 +200,69 @@ TEST_F(ServerE2E, EveryClientMistakeIsA4xxThatNamesTheField) {
   EXPECT_EQ(client_->Get("/api/v1/executions/search?page=x")->status, 400);
   // Nothing above reached the LLM.
   EXPECT_TRUE(llm_.requests().empty());
+}
+
+TEST_F(ServerE2E, HostileRequestsAreRefusedAndTheServerStaysUp) {
+  start();
+  // Nested deep enough to overflow a recursive parser: refused unparsed.
+  const std::string deep = R"({"contract":"examples/echo/datacontract.yaml","task":"Echo","input_json":)" +
+                           std::string(50000, '[') + std::string(50000, ']') + "}";
+  auto r = client_->Post("/api/v1/executions/demo/contract-loop", deep, "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400) << r->body;
+  httplib::MultipartFormDataItems deep_form = {{"contract", "examples/echo/datacontract.yaml", "", ""},
+                                               {"task", "Echo", "", ""},
+                                               {"input_json", std::string(50000, '[') + std::string(50000, ']'), "", ""}};
+  auto f = client_->Post("/api/v1/executions/demo/contract-loop", deep_form);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->status, 422) << f->body;
+  // DNS rebinding and cross-site forms against a server without credentials.
+  EXPECT_EQ(client_->Get("/api/v1/executions/search", {{"Host", "evil.example:8080"}})->status, 403);
+  auto cross = client_->Post("/api/v1/executions/demo/contract-loop", {{"Origin", "http://evil.example"}},
+                             echo_request().dump(), "application/json");
+  ASSERT_TRUE(cross);
+  EXPECT_EQ(cross->status, 403);
+  // Bodies of unknown size; a FIFO where a contract should be.
+  httplib::Headers chunked = {{"Transfer-Encoding", "chunked"}};
+  auto c = client_->Post("/api/v1/executions/demo/contract-loop", chunked, "5\r\nhello\r\n0\r\n\r\n",
+                         "application/json");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->status, 411);
+  const auto fifo = home_.path() / "contracts";
+  std::filesystem::create_directories(fifo);
+  ASSERT_EQ(::mkfifo((fifo / "pipe.yaml").c_str(), 0600), 0);
+  server_->stop();
+  start({"--contracts-root", fifo.string()});
+  json body = echo_request();
+  body["contract"] = "pipe.yaml";
+  auto p = post_json(body);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->status, 422) << p->body;
+  // Unknown paths do not grow the metrics, and the server is still there.
+  for (int i = 0; i < 20; ++i) client_->Get(("/api/nothing-" + std::to_string(i)).c_str());
+  const std::string metrics = client_->Get("/metrics")->body;
+  EXPECT_EQ(metrics.find("nothing-"), std::string::npos);
+  EXPECT_NE(metrics.find("route=\"other /api\",status=\"404\"} 20"), std::string::npos) << metrics;
+  EXPECT_EQ(client_->Get("/healthz")->status, 200);
+  EXPECT_TRUE(llm_.requests().empty());
+}
+
+TEST_F(ServerE2E, AStopLeavesRunningAndQueuedExecutionsForTheNextStart) {
+  FakeAnswer slow{200, nu_answer(kGoodTool)};
+  slow.delay = 1500ms;
+  llm_.script({slow}, /*repeat_last=*/true);
+  start({"--workers", "1"});
+  const std::string running = json::parse(post_json(echo_request("first"))->body)["id"];
+  const std::string queued = json::parse(post_json(echo_request("second"))->body)["id"];
+  for (int i = 0; i < 500 && llm_.requests().empty(); ++i) std::this_thread::sleep_for(10ms);
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(server_->stop(), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 8s) << "the stop waited for the executions";
+
+  start({"--workers", "1"});
+  EXPECT_EQ(wait_final(running)["state"]["current"], "SUCCESS");
+  EXPECT_EQ(wait_final(queued)["state"]["current"], "SUCCESS");
+  EXPECT_EQ(wait_final(queued)["outputs"]["output"]["data"]["echo"], "second");
 }
 
 TEST_F(ServerE2E, ARejectedTaskIs422WithTheReasonsAndNoRequest) {

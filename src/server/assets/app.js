@@ -22,7 +22,7 @@ function el(tag, attrs, ...children) {
 
 async function api(path, options = {}) {
   const headers = Object.assign({}, options.headers || {});
-  if (token) headers.Authorization = 'Bearer ' + token;
+  if (token) headers.Authorization = authHeader();
   const res = await fetch(path, Object.assign({}, options, { headers }));
   if (res.status === 401) {
     document.getElementById('auth').hidden = false;
@@ -39,6 +39,11 @@ async function api(path, options = {}) {
   }
   return body;
 }
+
+// A token, or user:password for a server with basic credentials.
+const isBasic = () => token.includes(':');
+const authHeader = () => (isBasic() ? 'Basic ' + btoa(token) : 'Bearer ' + token);
+const queryToken = () => (isBasic() ? btoa(token) : token);
 
 document.getElementById('auth-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
@@ -186,13 +191,13 @@ function executionView(id) {
       ? el('section', { class: 'card' }, el('h3', {}, 'Accepted output'),
         el('pre', { id: 'output' }, JSON.stringify(e.outputs.output, null, 2)))
       : null;
-    view.replaceChildren(head, out, ...cards.reverse());
+    view.replaceChildren(...[head, out, ...cards.reverse()].filter(Boolean));
     document.getElementById('live').textContent = FINAL.has(state) ? '' : 'live';
     if (FINAL.has(state) && stream) { stream.close(); stream = null; }
   }
   render().then(() => {
     // Live: every event re-reads the execution (small, and always consistent).
-    const q = token ? '?access_token=' + encodeURIComponent(token) : '';
+    const q = token ? '?access_token=' + encodeURIComponent(queryToken()) : '';
     stream = new EventSource('/api/v1/executions/' + encodeURIComponent(id) + '/follow' + q);
     let pending = false;
     const onEvent = () => {
@@ -203,7 +208,10 @@ function executionView(id) {
     stream.onmessage = onEvent;
     stream.addEventListener('stage', onEvent);
     stream.addEventListener('end', () => { onEvent(); if (stream) stream.close(); });
-    stream.onerror = () => { if (stream) stream.close(); };
+    stream.onerror = () => {
+      if (stream) stream.close();
+      document.getElementById('live').textContent = '';
+    };
   });
   return () => { if (stream) stream.close(); document.getElementById('live').textContent = ''; };
 }
@@ -306,7 +314,11 @@ function route() {
   stopCurrent();
   const h = location.hash || '#/';
   let m;
-  if ((m = h.match(/^#\/executions\/([^/]+)$/))) stopCurrent = executionView(decodeURIComponent(m[1]));
+  if ((m = h.match(/^#\/executions\/([^/]+)$/))) {
+    let id;
+    try { id = decodeURIComponent(m[1]); } catch (_) { id = m[1]; }
+    stopCurrent = executionView(id);
+  }
   else if (h === '#/new') stopCurrent = newView();
   else if (h === '#/charts') stopCurrent = chartsView();
   else stopCurrent = listView();
