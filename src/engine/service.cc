@@ -57,7 +57,9 @@ Result<std::unique_ptr<Service>> Service::open(const ServiceOptions& options, Lo
   if (!journal) return journal.error();
   s->journal_ = std::move(*journal);
   if (auto orphans = s->journal_->fail_interrupted(); orphans && !orphans->empty())
-    log.warn(fmt::format("{} execution(s) interrupted by a bitter process that ended marked FAILED", orphans->size()));
+    log.warn(fmt::format("{} execution(s) of a bitter process that ended are marked interrupted; `bitter resume` "
+                         "(or the next `bitter serve`) continues them",
+                         orphans->size()));
 
   // One breaker per endpoint, its state in the journal, so every bitter
   // process using this data dir agrees on whether the server is down.

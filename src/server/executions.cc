@@ -1,4 +1,5 @@
 // The executions API: submit, read, logs, kill, search.
+#include <chrono>
 #include <cmath>
 #include <map>
 
@@ -196,6 +197,17 @@ void Server::post_execution(const httplib::Request& req, httplib::Response& res)
     const int status = id.error().kind == ErrorKind::usage || id.error().kind == ErrorKind::input ? 400 : 503;
     return send_error(res, status, id.error().message);
   }
+  // Kestra's ?wait=true: answer when the execution has ended (or after
+  // the wait cap, with its state then).
+  if (req.get_param_value("wait") == "true") {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(options_.max_wait_s);
+    for (;;) {
+      const uint64_t seen = service_.journal().changes();
+      auto now = service_.journal().get(*id);
+      if (!now || !*now || is_final((*now)->state) || stopping_ || std::chrono::steady_clock::now() > until) break;
+      service_.journal().wait_for_change(seen, std::chrono::milliseconds(500));
+    }
+  }
   auto row = service_.journal().get(*id);
   if (!row || !*row) return send_error(res, 500, "the execution was submitted but cannot be read back");
   nlohmann::json body = execution_json(**row);
@@ -231,7 +243,7 @@ void Server::get_logs(const httplib::Request& req, httplib::Response& res) {
 
 void Server::kill_execution(const httplib::Request& req, httplib::Response& res) {
   const std::string id = req.matches[1];
-  switch (service_.kill(id, "killed through the API")) {
+  switch (service_.kill(id, "a kill request through the API")) {
     case engine::Service::KillResult::not_found:
       return send_error(res, 404, "no execution " + id, "id");
     case engine::Service::KillResult::already_finished: {

@@ -188,6 +188,7 @@ void Server::routes() {
   http_.Get(api + "/search", bind(&Server::search));
   http_.Post(api + "/([^/]+)/([^/]+)", bind(&Server::post_execution));
   http_.Get(api + "/([^/]+)/logs", bind(&Server::get_logs));
+  http_.Get("/api/v1(?:/main)?/logs/([^/]+)", bind(&Server::get_logs));  // where Kestra serves them
   http_.Get(api + "/([^/]+)/follow", bind(&Server::follow));
   http_.Delete(api + "/([^/]+)/kill", bind(&Server::kill_execution));
   http_.Get(api + "/([^/]+)", bind(&Server::get_execution));

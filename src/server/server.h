@@ -29,6 +29,7 @@ struct ServerOptions {
   size_t max_contract = 256 << 10;     // inline contracts
   size_t max_contract_file = 1 << 20;  // contracts named by path
   int max_followers = 64;              // live /follow streams at once (503 beyond)
+  int max_wait_s = 600;                // POST ...?wait=true answers after at most this
   int threads = 128;                   // HTTP threads; each live follower holds one
 };
 

@@ -132,6 +132,18 @@ TEST_F(ServerE2E, JsonInputsNameAContractUnderTheRoot) {
   EXPECT_EQ(done["state"]["current"], "SUCCESS");
   EXPECT_EQ(done["outputs"]["output"]["data"]["reversed"], "ydob nosj");
   EXPECT_EQ(done["inputs"]["contract"], "examples/echo/datacontract.yaml");
+
+  // Kestra's ?wait=true answers with the ended execution; its logs route.
+  llm_.script({{200, nu_answer(kGoodTool)}});
+  auto waited = post_json(echo_request("waited"), "/api/v1/executions/demo/contract-loop?wait=true");
+  ASSERT_TRUE(waited);
+  ASSERT_EQ(waited->status, 200) << waited->body;
+  const json w = json::parse(waited->body);
+  EXPECT_EQ(w["state"]["current"], "SUCCESS");
+  auto logs = client_->Get(("/api/v1/logs/" + w["id"].get<std::string>()).c_str());
+  ASSERT_TRUE(logs);
+  EXPECT_EQ(logs->status, 200);
+  EXPECT_GE(json::parse(logs->body).size(), 5u);
 }
 
 TEST_F(ServerE2E, EveryClientMistakeIsA4xxThatNamesTheField) {
@@ -378,7 +390,7 @@ TEST_F(ServerE2E, KillStopsARunningExecution) {
   const json done = wait_final(id, 10s);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
   EXPECT_EQ(done["state"]["current"], "KILLED");
-  EXPECT_EQ(done["reason"], "killed: killed through the API");
+  EXPECT_EQ(done["reason"], "killed: a kill request through the API");
   EXPECT_EQ(client_->Delete(("/api/v1/executions/" + id + "/kill").c_str())->status, 409);
 }
 
