@@ -169,10 +169,24 @@ CandidateResult check_and_run(Context& ctx, int k, int c, const fs::path& worksp
   const fs::path tool = workspace / "tool.nu";
   if (auto s = write_file_atomic(tool, code); !s) return stopped(s.error(), kExecute, kAtSyntax);
 
+  // The tool's sandbox, for its parse as for its run.
+  std::optional<sandbox::Isolation> iso;
+  if (config.isolate) {
+    iso.emplace();
+    iso->workspace = workspace.string();
+    iso->ro_paths = {config.nu.string()};
+    iso->limits.memory_bytes = config.memory_mb << 20;
+    iso->limits.cpu_seconds = config.cpu_seconds;
+    iso->limits.nproc = config.nproc;
+    iso->limits.nofile = config.nofile;
+    iso->limits.fsize_bytes = config.fsize_mb << 20;
+  }
+
   auto t0 = SteadyClock::now();
   if (ctx.past_deadline()) return deadline_passed(ctx, k, c, kSyntax, kAtSyntax);
   if (is_cancelled(cancel)) return cancelled(ctx, k, c, cancel, kSyntax, kAtSyntax);
-  auto syntax = gate::check_nu_syntax(config.nu, tool, std::min(config.syntax_timeout, ctx.left()));
+  auto syntax = gate::check_nu_syntax(config.nu, tool, std::min(config.syntax_timeout, ctx.left()),
+                                      iso ? &*iso : nullptr);
   if (ctx.past_deadline()) return deadline_passed(ctx, k, c, kSyntax, kAtSyntax);
   if (!syntax) {
     ctx.stage(k, c, kSyntax, false, t0, {{"summary", syntax.error().message}});
@@ -215,17 +229,7 @@ CandidateResult check_and_run(Context& ctx, int k, int c, const fs::path& worksp
   spec.timeout = std::min(config.tool_timeout, ctx.left());
   spec.stdout_cap = config.stdout_cap;
   spec.stderr_cap = config.stderr_cap;
-  if (config.isolate) {
-    sandbox::Isolation iso;
-    iso.workspace = workspace.string();
-    iso.ro_paths = {config.nu.string()};
-    iso.limits.memory_bytes = config.memory_mb << 20;
-    iso.limits.cpu_seconds = config.cpu_seconds;
-    iso.limits.nproc = config.nproc;
-    iso.limits.nofile = config.nofile;
-    iso.limits.fsize_bytes = config.fsize_mb << 20;
-    spec.isolation = iso;
-  }
+  if (iso) spec.isolation = *iso;
   t0 = SteadyClock::now();
   auto run = sandbox::run_process(spec);
   if (!run) {

@@ -63,7 +63,8 @@ SyntaxReport parse_ide_check(const std::string& ide_output, const std::string& s
 
 Result<SyntaxReport> check_nu_syntax(const std::filesystem::path& nu,
                                      const std::filesystem::path& script,
-                                     std::chrono::milliseconds timeout) {
+                                     std::chrono::milliseconds timeout,
+                                     const sandbox::Isolation* isolation) {
   auto source = read_file(script);
   if (!source) return source.error();
   sandbox::ProcessSpec spec;
@@ -73,6 +74,7 @@ Result<SyntaxReport> check_nu_syntax(const std::filesystem::path& nu,
   spec.cwd = script.parent_path().string();
   spec.env = sandbox::minimal_env(script.parent_path());
   spec.timeout = timeout;
+  if (isolation) spec.isolation = *isolation;
   auto run = sandbox::run_process(spec);
   if (!run) return run.error();
   if (run->timed_out || run->term_signal != 0)

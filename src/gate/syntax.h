@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sandbox/isolate.h"
 #include "util/result.h"
 
 namespace bt::gate {
@@ -27,9 +28,13 @@ struct SyntaxReport {
 // Parses `nu --ide-check` JSON lines for the given source. Exposed for tests.
 SyntaxReport parse_ide_check(const std::string& ide_output, const std::string& source);
 
-// Runs the check. Errors only when nu cannot be run (infra).
+// Runs the check. Errors only when nu cannot be run (infra). nu's parser
+// evaluates `const` expressions and reads `source`/`use` files while it
+// parses, so generated code is parsed in the sandbox (`isolation`) like it
+// runs; null only for code that is not untrusted.
 Result<SyntaxReport> check_nu_syntax(const std::filesystem::path& nu,
                                      const std::filesystem::path& script,
-                                     std::chrono::milliseconds timeout);
+                                     std::chrono::milliseconds timeout,
+                                     const sandbox::Isolation* isolation = nullptr);
 
 }  // namespace bt::gate
