@@ -116,7 +116,10 @@ int exec(const ExecOptions& opt) {
   auto r = sandbox::run_process(spec);
   if (!r) {
     Error e = r.error();
-    if (!opt.unsafe) e.message += " (bitter doctor shows what the sandbox needs)";
+    if (!opt.unsafe)
+      e.message +=
+          " (bitter doctor shows what the sandbox needs; --unsafe-no-sandbox runs the tool "
+          "anyway, unisolated)";
     return fail(e, opt.json);
   }
   const bool clean = !r->timed_out && r->term_signal == 0 && r->limit_hit.empty();
