@@ -36,8 +36,10 @@ Result<std::pair<std::vector<std::string>, std::vector<std::string>>> runtime_ar
     const std::string ext = fs::path(opt.file).extension().string();
     rt = ext == ".nu" ? "nu" : ext == ".py" ? "python3" : ext == ".sh" ? "bash" : "";
     if (rt.empty())
-      return usage_error("cannot tell the runtime from '" + ext +
-                         "'; pass --runtime nu|python3|bash");
+      return usage_error(
+          fmt::format("cannot tell the runtime of {}: {}; pass --runtime nu|python3|bash", opt.file,
+                      ext.empty() ? "it has no extension (.nu, .py or .sh)"
+                                  : "its extension is '" + ext + "', not .nu, .py or .sh"));
   }
   if (rt == "python3")
     return std::pair{std::vector<std::string>{"/usr/bin/python3", "-I"},
@@ -69,8 +71,7 @@ nlohmann::json result_json(const sandbox::ProcessResult& r) {
 
 int exec(const ExecOptions& opt) {
   auto code = read_file(opt.file);
-  if (!code)
-    return fail(usage_error("cannot read " + opt.file + ": " + code.error().message), opt.json);
+  if (!code) return fail(usage_error(code.error().message), opt.json);  // "cannot read FILE: why"
   auto rt = runtime_argv(opt);
   if (!rt) return fail(rt.error(), opt.json);
   std::string input;
@@ -115,7 +116,10 @@ int exec(const ExecOptions& opt) {
   auto r = sandbox::run_process(spec);
   if (!r) {
     Error e = r.error();
-    if (!opt.unsafe) e.message += " (bitter doctor shows what the sandbox needs)";
+    if (!opt.unsafe)
+      e.message +=
+          " (bitter doctor shows what the sandbox needs; --unsafe-no-sandbox runs the tool "
+          "anyway, unisolated)";
     return fail(e, opt.json);
   }
   const bool clean = !r->timed_out && r->term_signal == 0 && r->limit_hit.empty();

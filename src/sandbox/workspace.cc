@@ -92,14 +92,20 @@ std::chrono::hours workspace_retention() {
 }
 
 uint64_t min_free_bytes() {
-  return static_cast<uint64_t>(env_number("BITTER_MIN_FREE_MB", 100)) << 20;
+  const auto mb = static_cast<uint64_t>(env_number("BITTER_MIN_FREE_MB", 100));
+  // Past 2^44 MB the shift would wrap around to "needs nothing".
+  return mb > (UINT64_MAX >> 20) ? UINT64_MAX : mb << 20;
 }
 
 Status sweep_workspaces(const fs::path& data_dir, std::chrono::hours retention) {
   const fs::path work = data_dir / "work";
   std::error_code ec;
   if (!fs::exists(work, ec)) return {};
-  const auto cutoff = fs::file_time_type::clock::now() - retention;
+  const auto now = fs::file_time_type::clock::now();
+  // Ages are compared in hours: now - retention in the clock's nanoseconds
+  // would overflow for a retention of centuries ("keep for ever") and wrap
+  // into the future, sweeping everything.
+  using fractional_hours = std::chrono::duration<double, std::ratio<3600>>;
   fs::directory_iterator it(work, ec), end;
   if (ec) return infra_error(fmt::format("cannot list {}: {}", work.string(), ec.message()));
   std::vector<std::string> old;
@@ -108,7 +114,7 @@ Status sweep_workspaces(const fs::path& data_dir, std::chrono::hours retention) 
     std::error_code e2;
     if (!it->is_directory(e2) || it->is_symlink(e2)) continue;
     const auto t = fs::last_write_time(it->path(), e2);
-    if (!e2 && t < cutoff) old.push_back(it->path().filename().string());
+    if (!e2 && fractional_hours(now - t) > retention) old.push_back(it->path().filename().string());
   }
   for (const auto& id : old) (void)remove_execution_workspaces(data_dir, id);
   return {};

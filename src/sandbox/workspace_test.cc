@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 
 namespace bt::sandbox {
 namespace {
@@ -29,6 +32,36 @@ class WorkspaceTest : public ::testing::Test {
   }
   fs::path root_, data_;
 };
+
+// Sets (or, with nullopt, unsets) an environment variable for one scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value)
+      ::setenv(name, value->c_str(), 1);
+    else
+      ::unsetenv(name);
+  }
+  ~ScopedEnv() {
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+// Makes <data>/work/<id> look last modified `age` ago (after its contents
+// are in place: adding an entry would refresh it).
+void age_by(const fs::path& dir, std::chrono::hours age) {
+  fs::last_write_time(dir, fs::file_time_type::clock::now() - age);
+}
 
 TEST_F(WorkspaceTest, CreatesNestedPrivateDirectories) {
   const mode_t old = ::umask(022);
@@ -88,6 +121,116 @@ TEST_F(WorkspaceTest, RemovesEverythingAndToleratesMissing) {
   EXPECT_TRUE(fs::exists(other->dir));
   EXPECT_TRUE(remove_execution_workspaces(data_, "exec-3").ok());
   EXPECT_TRUE(remove_execution_workspaces(data_, "never-existed").ok());
+}
+
+TEST_F(WorkspaceTest, SweepRemovesOnlyExecutionsOlderThanTheRetention) {
+  using std::chrono::hours;
+  const fs::path work = data_ / "work";
+  auto old = create_workspace(data_, "old-failed", 1);
+  auto young = create_workspace(data_, "young-failed", 1);
+  auto fresh = create_workspace(data_, "running-now", 1);
+  ASSERT_TRUE(old.ok() && young.ok() && fresh.ok());
+  std::ofstream(old->dir / "tool.nu") << "print 1\n";
+  // What a failed tool may leave: a directory it locked.
+  fs::create_directories(old->dir / "locked" / "deeper");
+  ::chmod((old->dir / "locked").c_str(), 0);
+  // Not workspaces: a stray file and a symlink to a directory elsewhere.
+  std::ofstream(work / "notes.txt") << "mine";
+  const fs::path elsewhere = root_ / "elsewhere";
+  fs::create_directories(elsewhere);
+  std::ofstream(elsewhere / "keep.me") << "x";
+  fs::create_directory_symlink(elsewhere, work / "link-old");
+  age_by(work / "old-failed", hours(73));
+  age_by(work / "young-failed", hours(71));
+  age_by(work / "notes.txt", hours(1000));
+
+  auto s = sweep_workspaces(data_, hours(72));
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_FALSE(fs::exists(work / "old-failed"));
+  EXPECT_TRUE(fs::exists(young->dir));
+  EXPECT_TRUE(fs::exists(fresh->dir));
+  EXPECT_TRUE(fs::exists(work / "notes.txt"));
+  EXPECT_TRUE(fs::is_symlink(work / "link-old"));
+  EXPECT_TRUE(fs::exists(elsewhere / "keep.me"));
+
+  // A shorter retention catches the younger one too.
+  ASSERT_TRUE(sweep_workspaces(data_, hours(70)).ok());
+  EXPECT_FALSE(fs::exists(work / "young-failed"));
+  EXPECT_TRUE(fs::exists(fresh->dir));
+}
+
+TEST_F(WorkspaceTest, SweepWithoutAWorkDirIsFine) {
+  EXPECT_TRUE(sweep_workspaces(data_, std::chrono::hours(1)).ok());
+  EXPECT_FALSE(fs::exists(data_));  // and creates nothing
+}
+
+TEST_F(WorkspaceTest, RetentionComesFromTheEnvironment) {
+  using std::chrono::hours;
+  const char* var = "BITTER_WORKSPACE_RETENTION_HOURS";
+  {
+    ScopedEnv e(var, std::nullopt);
+    EXPECT_EQ(workspace_retention(), hours(72));
+  }
+  for (const auto& [text, want] : std::vector<std::pair<std::string, long>>{
+           {"5", 5}, {"0", 0}, {"", 72}, {"abc", 72}, {"12h", 72}, {"-3", 72}}) {
+    ScopedEnv e(var, text);
+    EXPECT_EQ(workspace_retention(), hours(want)) << "'" << text << "'";
+  }
+}
+
+// "Keep them for ever" must not overflow the clock into "remove them all".
+TEST_F(WorkspaceTest, AVeryLongRetentionKeepsEverything) {
+  auto old = create_workspace(data_, "old-failed", 1);
+  ASSERT_TRUE(old.ok());
+  age_by(data_ / "work" / "old-failed", std::chrono::hours(100));
+  for (const long long h : {9'999'999LL, 1'000'000'000'000LL}) {
+    ScopedEnv e("BITTER_WORKSPACE_RETENTION_HOURS", std::to_string(h));
+    ASSERT_TRUE(sweep_workspaces(data_, workspace_retention()).ok());
+    EXPECT_TRUE(fs::exists(old->dir)) << "swept with a retention of " << h << " hours";
+  }
+  ASSERT_TRUE(sweep_workspaces(data_, std::chrono::hours::max()).ok());
+  EXPECT_TRUE(fs::exists(old->dir));
+}
+
+TEST_F(WorkspaceTest, FreeSpaceCheckFailsFastWithTheNumbers) {
+  struct statvfs st {};
+  ASSERT_EQ(::statvfs(root_.c_str(), &st), 0);
+  const uint64_t avail = static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+
+  EXPECT_TRUE(check_free_space(data_, 0).ok());
+  EXPECT_TRUE(check_free_space(data_, avail / 2).ok());
+  EXPECT_FALSE(fs::exists(data_));  // a missing data dir: its parent's file system
+
+  const uint64_t want = avail + (1ULL << 40);  // a terabyte more than there is
+  auto s = check_free_space(data_, want);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().kind, ErrorKind::infra);
+  const std::string& m = s.error().message;
+  EXPECT_NE(m.find(data_.string()), std::string::npos) << m;
+  EXPECT_NE(m.find("at least " + std::to_string(want >> 20) + " MB"), std::string::npos) << m;
+  EXPECT_NE(m.find("BITTER_MIN_FREE_MB"), std::string::npos) << m;
+}
+
+TEST_F(WorkspaceTest, MinimumFreeSpaceComesFromTheEnvironment) {
+  const char* var = "BITTER_MIN_FREE_MB";
+  {
+    ScopedEnv e(var, std::nullopt);
+    EXPECT_EQ(min_free_bytes(), 100ULL << 20);
+  }
+  {
+    ScopedEnv e(var, "250");
+    EXPECT_EQ(min_free_bytes(), 250ULL << 20);
+  }
+  {
+    ScopedEnv e(var, "lots");
+    EXPECT_EQ(min_free_bytes(), 100ULL << 20);
+  }
+  // 2^44 MB is 2^64 bytes: it must not wrap around to "needs nothing".
+  for (const char* huge : {"17592186044416", "17592186044417", "9223372036854775807"}) {
+    ScopedEnv e(var, huge);
+    EXPECT_GE(min_free_bytes(), 1ULL << 60) << huge;
+    EXPECT_FALSE(check_free_space(data_, min_free_bytes()).ok()) << huge;
+  }
 }
 
 }  // namespace
