@@ -22,7 +22,11 @@
 #include <thread>
 #include <vector>
 
+#include "support/scoped_env.h"
+
 namespace bt::test {
+
+using bt::testing::ScopedEnv;
 
 struct CannedResponse {
   int status = 200;
@@ -181,27 +185,6 @@ class FakeHttpServer {
   mutable std::mutex mu_;
   std::vector<SeenRequest> seen_;
   std::thread thread_;
-};
-
-// Sets (value non-null) or unsets an environment variable for one scope and
-// restores the previous state afterwards, so tests do not leak into each other.
-class ScopedEnv {
- public:
-  ScopedEnv(std::string name, const char* value) : name_(std::move(name)) {
-    if (const char* old = std::getenv(name_.c_str())) had_ = true, old_ = old;
-    if (value) ::setenv(name_.c_str(), value, 1);
-    else ::unsetenv(name_.c_str());
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-  ~ScopedEnv() {
-    if (had_) ::setenv(name_.c_str(), old_.c_str(), 1);
-    else ::unsetenv(name_.c_str());
-  }
-
- private:
-  std::string name_, old_;
-  bool had_ = false;
 };
 
 // Clears every variable the LLM layer or libcurl reads, for tests that need a

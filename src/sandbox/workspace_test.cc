@@ -9,9 +9,12 @@
 #include <fstream>
 #include <optional>
 
+#include "support/scoped_env.h"
+
 namespace bt::sandbox {
 namespace {
 namespace fs = std::filesystem;
+using bt::testing::ScopedEnv;
 
 class WorkspaceTest : public ::testing::Test {
  protected:
@@ -31,30 +34,6 @@ class WorkspaceTest : public ::testing::Test {
     return st.st_mode & 07777;
   }
   fs::path root_, data_;
-};
-
-// Sets (or, with nullopt, unsets) an environment variable for one scope.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value)
-      ::setenv(name, value->c_str(), 1);
-    else
-      ::unsetenv(name);
-  }
-  ~ScopedEnv() {
-    if (old_)
-      ::setenv(name_, old_->c_str(), 1);
-    else
-      ::unsetenv(name_);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
 };
 
 // Makes <data>/work/<id> look last modified `age` ago (after its contents
