@@ -15,10 +15,12 @@
 #include "engine/resume.h"
 #include "engine/service.h"
 #include "gate/confine.h"
+#include "sandbox/workspace.h"
 #include "server/auth.h"
 #include "server/metrics.h"
 #include "server/server.h"
 #include "server/webhooks.h"
+#include "util/cancel.h"
 #include "util/files.h"
 #include "util/log.h"
 
@@ -147,6 +149,15 @@ int serve(const ServeOptions& opt) {
   auto port = http.bind();
   if (!port) return fail(port.error(), false);
 
+  // The janitor: failed workspaces past their retention go at start-up and
+  // then hourly (and before each execution, as in `bitter run`).
+  auto stop_janitor = CancelToken::make();
+  std::thread janitor([&] {
+    do {
+      if (auto s = sandbox::sweep_workspaces(so.data_dir, sandbox::workspace_retention()); !s)
+        log.warn("workspace janitor: " + s.error().message);
+    } while (stop_janitor->sleep_for(std::chrono::hours(1)));
+  });
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&set, &sig);
@@ -164,6 +175,8 @@ int serve(const ServeOptions& opt) {
   http.serve();
   pthread_kill(stopper.native_handle(), SIGTERM);  // if serve() ended on its own
   stopper.join();
+  stop_janitor->cancel("stopping");
+  janitor.join();
   return kExitOk;
 }
 

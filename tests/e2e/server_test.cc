@@ -417,6 +417,19 @@ TEST_F(ServerE2E, AnExecutionACrashInterruptedIsResumedWhenTheServerStartsAgain)
   EXPECT_NE(server_->stderr_text().find("resuming execution " + id), std::string::npos);
 }
 
+TEST_F(ServerE2E, TheJanitorSweepsOldFailedWorkspacesAtStart) {
+  const auto work = home_.path() / "work";
+  for (const char* id : {"old", "young"}) {
+    std::filesystem::create_directories(work / id / "1" / "0");
+    std::ofstream(work / id / "1" / "0" / "tool.nu") << "print 1\n";
+  }
+  std::filesystem::last_write_time(work / "old", std::filesystem::file_time_type::clock::now() - 100h);
+  start({}, {"BITTER_WORKSPACE_RETENTION_HOURS=72"});
+  for (int i = 0; i < 200 && std::filesystem::exists(work / "old"); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_FALSE(std::filesystem::exists(work / "old"));
+  EXPECT_TRUE(std::filesystem::exists(work / "young" / "1" / "0" / "tool.nu"));
+}
+
 TEST_F(ServerE2E, MetricsCountWhatHappened) {
   // One success on attempt 2, one escalation after its only attempt.
   llm_.script({{200, nu_answer(kNoLength)}, {200, nu_answer(kGoodTool)}, {200, nu_answer(kNoLength)}});
