@@ -208,7 +208,7 @@ CandidateResult check_and_run(Context& ctx, int k, int c, const fs::path& worksp
   nlohmann::json scan_detail = scanned.to_json();
   scan_detail["summary"] = fmt::format("{} ({} finding(s))", scanned.verdict(), scanned.findings.size());
   if (scanned.blocked()) {
-    auto q = gate::quarantine(config.data_dir, ctx.execution_id, k, tool, scanned);
+    auto q = gate::quarantine(config.data_dir, ctx.execution_id, k, c, tool, scanned);
     scan_detail["quarantine"] = q ? q->string() : q.error().message;
   }
   ctx.stage(k, c, kScan, !scanned.blocked(), t0, scan_detail);

@@ -151,8 +151,8 @@ ScanReport scan(const std::string& source, Runtime rt, const RuleSet& rules) {
 }
 
 Result<fs::path> quarantine(const fs::path& data_dir, const std::string& execution_id,
-                            int attempt, const fs::path& tool, const ScanReport& report) {
-  const fs::path dir = data_dir / "quarantine" / execution_id / std::to_string(attempt);
+                            int attempt, int candidate, const fs::path& tool, const ScanReport& report) {
+  const fs::path dir = data_dir / "quarantine" / execution_id / std::to_string(attempt) / std::to_string(candidate);
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return infra_error("cannot create " + dir.string() + ": " + ec.message());
@@ -169,6 +169,7 @@ Result<fs::path> quarantine(const fs::path& data_dir, const std::string& executi
   auto j = report.to_json();
   j["execution_id"] = execution_id;
   j["attempt"] = attempt;
+  j["candidate"] = candidate;
   if (auto s = write_file_atomic(dir / "verdict.json", j.dump(2) + "\n"); !s) return s.error();
   return dir;
 }

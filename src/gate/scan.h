@@ -37,10 +37,11 @@ struct ScanReport {
 ScanReport scan(const std::string& source, Runtime rt, const RuleSet& rules);
 
 // Moves a blocked tool out of the workspace into
-// <data>/quarantine/<execution>/<attempt>/ with verdict.json beside it; the
-// quarantined file is not executable. Returns the quarantine dir.
+// <data>/quarantine/<execution>/<attempt>/<candidate>/ (as workspaces are
+// laid out) with verdict.json beside it; the quarantined file is not
+// executable. Returns the quarantine dir.
 Result<std::filesystem::path> quarantine(const std::filesystem::path& data_dir,
-                                         const std::string& execution_id, int attempt,
+                                         const std::string& execution_id, int attempt, int candidate,
                                          const std::filesystem::path& tool,
                                          const ScanReport& report);
 

@@ -135,11 +135,11 @@ TEST(Quarantine, MovesTheToolAndWritesTheVerdict) {
   std::filesystem::create_directories(tool.parent_path());
   ASSERT_TRUE(write_file_atomic(tool, "^rm -rf /\n").ok());
   auto report = nu_scan("^rm -rf /\n");
-  auto dir = quarantine(tmp.path(), "exec1", 2, tool, report);
+  auto dir = quarantine(tmp.path(), "exec1", 2, 1, tool, report);
   ASSERT_TRUE(dir.ok()) << dir.error().message;
   EXPECT_FALSE(std::filesystem::exists(tool));
-  EXPECT_TRUE(std::filesystem::exists(tmp.path() / "quarantine/exec1/2/tool.nu"));
-  auto v = read_file(tmp.path() / "quarantine/exec1/2/verdict.json");
+  EXPECT_TRUE(std::filesystem::exists(tmp.path() / "quarantine/exec1/2/1/tool.nu"));
+  auto v = read_file(tmp.path() / "quarantine/exec1/2/1/verdict.json");
   ASSERT_TRUE(v.ok());
   EXPECT_NE(v->find("\"block\""), std::string::npos);
 }

@@ -41,7 +41,7 @@ TEST_F(GateE2E, BlockedToolIsQuarantinedNeverRunAndTheLoopHeals) {
   EXPECT_NE(second.find("rule nu.external"), std::string::npos) << second;
   EXPECT_NE(second.find("Use only Nushell built-in commands"), std::string::npos) << second;
 
-  const fs::path q = home_.path() / "quarantine" / j["execution_id"].get<std::string>() / "1";
+  const fs::path q = home_.path() / "quarantine" / j["execution_id"].get<std::string>() / "1" / "0";
   EXPECT_TRUE(fs::exists(q / "tool.nu"));
   auto verdict = nlohmann::json::parse(std::ifstream(q / "verdict.json"));
   EXPECT_EQ(verdict["verdict"], "block");
