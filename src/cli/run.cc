@@ -113,15 +113,20 @@ int run(const RunOptions& opt) {
 
 }  // namespace
 
+engine::ServiceOptions service_options(const std::string& nu, const std::string& llm, const std::string& llm_model) {
+  engine::ServiceOptions so;
+  so.data_dir = data_dir();
+  so.nu = nu;
+  so.llm.spec = llm;
+  so.llm.model = llm_model;
+  return so;
+}
+
 int run_job(const RunOptions& opt, Logger& log, engine::Job job) {
   // Usage mistakes are reported before nu, the LLM or the sandbox are looked for.
   if (job.intake.verdict.accept)
     if (auto s = job.settings.check(); !s) return fail(s.error(), opt.json);
-  engine::ServiceOptions so;
-  so.data_dir = data_dir();
-  so.nu = opt.nu;
-  so.llm.spec = opt.llm;
-  so.llm.model = opt.llm_model;
+  engine::ServiceOptions so = service_options(opt.nu, opt.llm, opt.llm_model);
   so.strict_budget = opt.strict_budget;
   auto service = engine::Service::open(so, log);
   if (!service) return fail(service.error(), opt.json);

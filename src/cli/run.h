@@ -16,6 +16,10 @@ struct RunOptions {
   bool strict_budget = false, json = false, quiet = false;
 };
 
+// The engine's options every command starts from: the data dir, nu and the
+// LLM as the user named them (flags, else the environment).
+engine::ServiceOptions service_options(const std::string& nu, const std::string& llm, const std::string& llm_model);
+
 // Opens the engine for the options' LLM and nu, runs `job` in this thread
 // (Ctrl-C or SIGTERM kill it: state KILLED), prints the outcome; returns the
 // exit code.

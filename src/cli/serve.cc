@@ -1,8 +1,5 @@
 // `bitter serve`: the HTTP API, metrics and dashboard over one engine
 // service, until SIGINT or SIGTERM.
-#include <signal.h>
-#include <sys/signalfd.h>
-#include <unistd.h>
 
 #include <iostream>
 #include <memory>
@@ -12,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/run.h"
 #include "engine/resume.h"
 #include "engine/service.h"
 #include "gate/confine.h"
@@ -23,6 +21,7 @@
 #include "util/cancel.h"
 #include "util/files.h"
 #include "util/log.h"
+#include "util/signals.h"
 
 namespace bt::cli {
 namespace {
@@ -102,34 +101,17 @@ int serve(const ServeOptions& opt) {
     rules_path = std::filesystem::absolute(opt.rules).string();
   }
 
-  // Signals go to a thread of their own (blocked here, before any thread
-  // starts, so every thread inherits the mask).
-  sigset_t set;
-  sigemptyset(&set);
-  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // SIGINT/SIGTERM/SIGHUP cancel `stop` (created before any thread starts,
+  // so every thread inherits the blocked mask); the stopper thread and the
+  // janitor wait on it.
+  auto stop = CancelToken::make();
+  SignalCancel on_signal(stop);
 
   server::Metrics metrics;
   server::Webhooks webhooks(opt.webhooks, {}, log);
-  struct Fanout final : engine::EventSink {
-    std::vector<engine::EventSink*> sinks;
-    void on_stage(const engine::StageEvent& e) override {
-      for (auto* s : sinks) s->on_stage(e);
-    }
-    void on_finish(const store::ExecutionRow& r, const engine::Outcome& o) override {
-      for (auto* s : sinks) s->on_finish(r, o);
-    }
-    void on_breaker(const std::string& e, const std::string& f, const std::string& t, int n) override {
-      for (auto* s : sinks) s->on_breaker(e, f, t, n);
-    }
-  } events;
-  events.sinks = {&metrics, &webhooks};
+  engine::EventFanout events({&metrics, &webhooks});
 
-  engine::ServiceOptions so;
-  so.data_dir = data_dir();
-  so.nu = opt.nu;
-  so.llm.spec = opt.llm;
-  so.llm.model = opt.llm_model;
+  engine::ServiceOptions so = service_options(opt.nu, opt.llm, opt.llm_model);
   so.workers = opt.workers;
   so.llm_concurrency = opt.llm_concurrency;
   so.events = &events;
@@ -151,18 +133,16 @@ int serve(const ServeOptions& opt) {
 
   // The janitor: failed workspaces past their retention go at start-up and
   // then hourly (and before each execution, as in `bitter run`).
-  auto stop_janitor = CancelToken::make();
   std::thread janitor([&] {
     do {
       if (auto s = sandbox::sweep_workspaces(so.data_dir, sandbox::workspace_retention()); !s)
         log.warn("workspace janitor: " + s.error().message);
-    } while (stop_janitor->sleep_for(std::chrono::hours(1)));
+    } while (stop->sleep_for(std::chrono::hours(1)));
   });
   std::thread stopper([&] {
-    int sig = 0;
-    sigwait(&set, &sig);
-    log.info(fmt::format("received SIG{}: stopping; running and queued executions are left for the next start",
-                         sigabbrev_np(sig)));
+    while (stop->sleep_for(std::chrono::hours(24))) {
+    }
+    log.info(stop->reason() + ": stopping; running and queued executions are left for the next start");
     (*service)->shutdown();  // first: nothing keeps running (or calling the LLM) while HTTP drains
     http.stop();
   });
@@ -173,9 +153,8 @@ int serve(const ServeOptions& opt) {
   // Scripts (and tests) read the address from stdout.
   std::cout << fmt::format("http://{}:{}\n", host, *port) << std::flush;
   http.serve();
-  pthread_kill(stopper.native_handle(), SIGTERM);  // if serve() ended on its own
+  stop->cancel("the HTTP server ended");  // if it ended on its own
   stopper.join();
-  stop_janitor->cancel("stopping");
   janitor.join();
   return kExitOk;
 }

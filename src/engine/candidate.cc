@@ -266,7 +266,7 @@ CandidateResult check_and_run(Context& ctx, int k, int c, const fs::path& worksp
                           {}, run->out, run->err, {}},
                   kAtOutput);
   }
-  if (json_depth(run->out, kMaxJsonDepth) > kMaxJsonDepth) {
+  if (nests_too_deep(run->out)) {
     const std::string why = fmt::format("stdout nests deeper than {} levels; print the flat document the contract "
                                         "describes",
                                         kMaxJsonDepth);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +34,24 @@ class EventSink {
   // A circuit breaker changed state (closed, open, half_open).
   virtual void on_breaker(const std::string& /*endpoint*/, const std::string& /*from*/, const std::string& /*to*/,
                           int /*failures*/) {}
+};
+
+// Passes every event on to several sinks, in order.
+class EventFanout final : public EventSink {
+ public:
+  explicit EventFanout(std::vector<EventSink*> sinks) : sinks_(std::move(sinks)) {}
+  void on_stage(const StageEvent& e) override {
+    for (auto* s : sinks_) s->on_stage(e);
+  }
+  void on_finish(const store::ExecutionRow& r, const Outcome& o) override {
+    for (auto* s : sinks_) s->on_finish(r, o);
+  }
+  void on_breaker(const std::string& endpoint, const std::string& from, const std::string& to, int failures) override {
+    for (auto* s : sinks_) s->on_breaker(endpoint, from, to, failures);
+  }
+
+ private:
+  std::vector<EventSink*> sinks_;
 };
 
 }  // namespace bt::engine

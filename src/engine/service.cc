@@ -270,7 +270,7 @@ void Service::worker() {
 Service::KillResult Service::kill(const std::string& id, const std::string& why) {
   auto final_row = [&] {
     auto row = journal_->get(id);
-    return row && *row && ((*row)->state == "SUCCESS" || (*row)->state == "FAILED" || (*row)->state == "KILLED");
+    return row && *row && store::is_final((*row)->state);
   };
   {
     std::lock_guard lock(mu_);

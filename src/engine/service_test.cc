@@ -60,8 +60,7 @@ class ServiceTest : public ::testing::Test {
     for (;;) {
       const uint64_t seen = s.journal().changes();
       auto row = s.journal().get(id);
-      if (row && *row && ((*row)->state == "SUCCESS" || (*row)->state == "FAILED" || (*row)->state == "KILLED"))
-        return **row;
+      if (row && *row && store::is_final((*row)->state)) return **row;
       if (std::chrono::steady_clock::now() > until) {
         ADD_FAILURE() << "execution " << id << " did not finish";
         return row && *row ? **row : store::ExecutionRow{};

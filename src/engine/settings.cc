@@ -1,5 +1,7 @@
 #include "engine/settings.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace bt::engine {
@@ -11,11 +13,18 @@ std::chrono::milliseconds ms(double seconds) {
 
 }  // namespace
 
-Status RunSettings::check(const char* p) const {
+Status RunSettings::check(Names names) const {
+  // --max-attempts on the command line, max_attempts in the HTTP API.
+  const bool flags = names == Names::flags;
+  auto name = [flags](std::string n) {
+    if (flags) return "--" + n;
+    std::replace(n.begin(), n.end(), '-', '_');
+    return n;
+  };
   if (max_attempts < 1 || max_attempts > 100)
-    return usage_error(fmt::format("{}max-attempts must be between 1 and 100, got {}", p, max_attempts));
+    return usage_error(fmt::format("{} must be between 1 and 100, got {}", name("max-attempts"), max_attempts));
   if (speculate < 1 || speculate > 8)
-    return usage_error(fmt::format("{}speculate must be between 1 and 8, got {}", p, speculate));
+    return usage_error(fmt::format("{} must be between 1 and 8, got {}", name("speculate"), speculate));
   // Seconds as the user wrote them; NaN, infinity and values that would
   // round to "no limit" or overflow are refused.
   struct Span {
@@ -26,10 +35,10 @@ Status RunSettings::check(const char* p) const {
                         Span{"generate-timeout", generate_s, 0.01, 86'400}})
     if (!(s.v >= s.min && s.v <= s.max))
       return usage_error(
-          fmt::format("{}{} must be a number of seconds from {} to {}, got {}", p, s.name, s.min, s.max, s.v));
+          fmt::format("{} must be a number of seconds from {} to {}, got {}", name(s.name), s.min, s.max, s.v));
   if (memory_mb < 64 || memory_mb > (uint64_t{1} << 22))
-    return usage_error(fmt::format("{}memory must be from 64 MB (nu itself needs about that) to 4194304 MB, got {}",
-                                   p, memory_mb));
+    return usage_error(fmt::format("{} must be from 64 MB (nu itself needs about that) to 4194304 MB, got {}",
+                                   name("memory"), memory_mb));
   return {};
 }
 

@@ -22,8 +22,10 @@ struct RunSettings {
   bool keep = false;       // keep workspaces of accepted tools
   bool no_cache = false;
 
-  // Usage errors naming the field (`flag_prefix` + name, e.g. "--timeout").
-  Status check(const char* flag_prefix = "--") const;
+  // How a usage error names the knob: as a CLI flag or an API field.
+  enum class Names { flags, fields };
+  // Usage errors whose first word names the knob ("--timeout", "timeout").
+  Status check(Names names = Names::flags) const;
   // Copies the knobs into a loop configuration.
   void apply(LoopConfig& config) const;
   nlohmann::json to_json() const;

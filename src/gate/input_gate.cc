@@ -60,7 +60,7 @@ Result<nlohmann::json> check_input_json(const std::string& text, const InputGate
   if (text.size() > opt.max_input_bytes)
     return input_error(fmt::format("the input is {} bytes; the limit is {} bytes", text.size(),
                                    opt.max_input_bytes));
-  if (json_depth(text, kMaxJsonDepth) > kMaxJsonDepth)
+  if (nests_too_deep(text))
     return input_error(fmt::format("the input nests deeper than {} levels", kMaxJsonDepth));
   auto doc = nlohmann::json::parse(text, nullptr, false);
   if (doc.is_discarded()) return input_error("the input is not valid JSON");

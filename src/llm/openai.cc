@@ -22,6 +22,7 @@
 
 #include "util/json_depth.h"
 #include "util/strings.h"
+#include "util/url.h"
 
 namespace bt::llm {
 namespace {
@@ -64,17 +65,6 @@ std::string redact(std::string text, const std::string& secret) {
   for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3))
     text.replace(pos, secret.size(), "***");
   return text;
-}
-
-// "http://user:pw@host/v1" -> "http://host/v1": URLs appear in describe() and
-// in errors, credentials must not.
-std::string display_url(const std::string& url) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const auto host = scheme + 3;
-  const auto at = url.find('@', host);
-  if (at == std::string::npos || at > url.find('/', host)) return url;
-  return url.substr(0, host) + url.substr(at + 1);
 }
 
 // One bounded line of a body, for quoting in an error message.
@@ -292,7 +282,7 @@ class OpenAiProvider final : public Provider {
   }
 
   Result<Response> parse(const std::string& body) const {
-    if (json_depth(body, kMaxJsonDepth) > kMaxJsonDepth)
+    if (nests_too_deep(body))
       return fail(ErrorKind::infra, "LLM endpoint " + shown_endpoint_ + " sent an answer nested too deeply");
     const json j = json::parse(body, nullptr, false);
     if (j.is_discarded())

@@ -1,5 +1,6 @@
 // The executions API: submit, read, logs, kill, search.
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <map>
 
@@ -33,7 +34,7 @@ Result<std::map<std::string, Field>> read_fields(const httplib::Request& req) {
     for (const auto& [name, part] : req.files) f[name] = {part.content, !part.filename.empty(), part.content};
   } else if (lower(type).rfind("application/json", 0) == 0) {
     // The body's input_json may nest a document: two levels more than one.
-    if (json_depth(req.body, kMaxJsonDepth + 2) > kMaxJsonDepth + 2)
+    if (nests_too_deep(req.body, kMaxJsonDepth + 2))
       return usage_error(fmt::format("the body nests deeper than {} levels", kMaxJsonDepth));
     const auto body = nlohmann::json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return usage_error("the body is not valid JSON (or not UTF-8)");
@@ -150,21 +151,14 @@ void Server::post_execution(const httplib::Request& req, httplib::Response& res)
   job.rules_path = options_.rules_path;
   job.ns = ns;
   job.flow_id = flow;
-  // Whole numbers are checked against their range here, with the value as sent.
-  struct Count {
-    const char* name;
-    long long min, max;
-    int& into;
-  };
-  for (const Count& c : {Count{"max_attempts", 1, 100, job.settings.max_attempts},
-                         Count{"speculate", 1, 8, job.settings.speculate}}) {
-    const Field* v = get(c.name);
+  for (auto [name, into] : {std::pair<const char*, int*>{"max_attempts", &job.settings.max_attempts},
+                             std::pair<const char*, int*>{"speculate", &job.settings.speculate}}) {
+    const Field* v = get(name);
     if (!v) continue;
-    auto n = integer(*v, c.name);
-    if (!n) return send_error(res, 400, n.error().message, c.name);
-    if (*n < c.min || *n > c.max)
-      return send_error(res, 400, fmt::format("{} must be from {} to {}, got {}", c.name, c.min, c.max, *n), c.name);
-    c.into = static_cast<int>(*n);
+    auto n = integer(*v, name);
+    if (!n) return send_error(res, 400, n.error().message, name);
+    // The range is the settings' to judge; only what fits an int gets there.
+    *into = static_cast<int>(std::clamp<long long>(*n, INT_MIN, INT_MAX));
   }
   if (const Field* v = get("timeout")) {
     auto s = seconds(*v, "timeout");
@@ -176,11 +170,9 @@ void Server::post_execution(const httplib::Request& req, httplib::Response& res)
     if (!s) return send_error(res, 400, s.error().message, "deadline");
     job.settings.deadline_s = *s;
   }
-  if (auto s = job.settings.check(""); !s) {
+  if (auto s = job.settings.check(engine::RunSettings::Names::fields); !s) {
     const std::string& m = s.error().message;
-    std::string field = m.substr(0, m.find(' '));
-    std::replace(field.begin(), field.end(), '-', '_');
-    return send_error(res, 400, m, field);
+    return send_error(res, 400, m, m.substr(0, m.find(' ')));
   }
 
   std::string field;

@@ -4,8 +4,6 @@
 
 namespace bt::server {
 
-bool is_final(const std::string& state) { return state == "SUCCESS" || state == "FAILED" || state == "KILLED"; }
-
 nlohmann::json execution_json(const store::ExecutionRow& e, const nlohmann::json& details) {
   nlohmann::json state = {{"current", e.state}, {"startDate", e.created_at}};
   if (is_final(e.state)) {

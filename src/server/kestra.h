@@ -14,7 +14,7 @@ namespace bt::server {
 
 inline constexpr const char* kFlowId = "contract-loop";
 
-bool is_final(const std::string& state);
+using store::is_final;
 
 // {id, namespace, flowId, flowRevision, state{current, startDate, endDate,
 // duration}, inputs, outputs, labels, ...}; `details` (Journal::details) adds

@@ -6,19 +6,11 @@
 
 #include "engine/loop.h"
 #include "llm/post.h"
+#include "llm/retry.h"
 #include "util/log.h"
+#include "util/url.h"
 
 namespace bt::server {
-
-std::string url_origin(const std::string& url) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return "?";
-  auto host_start = scheme + 3;
-  const auto end = url.find_first_of("/?#", host_start);
-  std::string authority = url.substr(host_start, end == std::string::npos ? std::string::npos : end - host_start);
-  if (const auto at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
-  return url.substr(0, scheme + 3) + authority;
-}
 
 Webhooks::Webhooks(std::vector<std::string> urls, WebhookPolicy policy, Logger& log)
     : urls_(std::move(urls)), policy_(policy), log_(log) {
@@ -76,9 +68,8 @@ bool Webhooks::deliver(const std::string& url, const std::string& body) {
     const std::string why = status ? fmt::format("HTTP {}", *status) : status.error().message;
     log_.warn(fmt::format("webhook {}: delivery {} of {} failed: {}", url_origin(url), i + 1, policy_.attempts, why));
     if (i + 1 == policy_.attempts) break;
-    // Full jitter: a random wait up to the exponential bound.
-    const auto bound = std::min(policy_.cap.count(), policy_.base.count() << std::min(i, 20));
-    const auto wait = std::chrono::milliseconds(std::uniform_int_distribution<long long>(0, bound)(rng));
+    // The same backoff as LLM retries: exponential with full jitter.
+    const auto wait = llm::full_jitter(i, {policy_.attempts - 1, policy_.base, policy_.cap}, rng);
     std::unique_lock lock(mu_);
     if (cv_.wait_for(lock, wait, [&] { return stopping_; })) return false;
   }

@@ -53,8 +53,4 @@ class Webhooks final : public engine::EventSink {
   std::thread thread_;
 };
 
-// scheme://host[:port] of a URL: what logs may show (no path, query or
-// credentials, which can hold tokens).
-std::string url_origin(const std::string& url);
-
 }  // namespace bt::server

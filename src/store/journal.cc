@@ -142,6 +142,8 @@ const char* to_string(State s) {
   return "CREATED";
 }
 
+bool is_final(const std::string& state) { return state == "SUCCESS" || state == "FAILED" || state == "KILLED"; }
+
 nlohmann::json to_json(const ExecutionRow& e) {
   return {{"id", e.id},
           {"trace_id", e.trace_id},

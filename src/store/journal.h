@@ -26,6 +26,8 @@ class Stmt;
 // Kestra's state names.
 enum class State { CREATED, QUEUED, RUNNING, SUCCESS, FAILED, KILLED };
 const char* to_string(State s);
+// SUCCESS, FAILED or KILLED: nothing more will happen to it.
+bool is_final(const std::string& state);
 
 struct ExecutionRow {
   std::string id, trace_id;

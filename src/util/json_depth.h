@@ -34,4 +34,6 @@ inline size_t json_depth(std::string_view text, size_t cap) {
 // The limit bitter applies to JSON it did not write itself.
 inline constexpr size_t kMaxJsonDepth = 128;
 
+inline bool nests_too_deep(std::string_view text, size_t cap = kMaxJsonDepth) { return json_depth(text, cap) > cap; }
+
 }  // namespace bt
