@@ -1,8 +1,9 @@
 // The dashboard in a real browser (Debian's Chromium driven by
 // playwright-core): start an execution from the page with a fake LLM
 // server, watch it reach SUCCESS live, open its timeline and the diff
-// between attempts; a failing execution shows its validation errors; a
-// hanging one is killed from the page; the charts draw.
+// between attempts; a failing execution shows its validation errors, a
+// blocked tool its gate findings; a hanging one is killed from the page;
+// the charts draw.
 //
 // Needs: BITTER_BINARY (the bitter to test), BITTER_NU, chromium at
 // CHROMIUM (default /usr/bin/chromium), playwright-core under
@@ -42,7 +43,9 @@ function fakeLlm() {
       seen.set(task, n);
       if (text.includes('HANG')) return;  // never answers; the kill must abort it
       const good = !text.includes('FAILCASE') && n >= 2;
-      const content = 'Here is the tool:\n\n```nu\n' + tool(good) + '```\n';
+      // BLOCKCASE: the first answer runs an external program, which the code gate blocks.
+      const code = text.includes('BLOCKCASE') && n === 1 ? 'def main [] {\n  ^curl http://example.com\n}\n' : tool(good);
+      const content = 'Here is the tool:\n\n```nu\n' + code + '```\n';
       res.setHeader('Content-Type', 'application/json');
       res.end(JSON.stringify({
         id: 'chatcmpl-fake', object: 'chat.completion', model: 'fake-model',
@@ -136,6 +139,12 @@ async function main() {
       if (!reason.includes('no tool satisfied the contract after 2 attempts')) throw new Error('reason: ' + reason);
       const rules = await page.locator('section.attempt[data-attempt="2"] .violations td').allTextContents();
       if (!rules.some((t) => t.includes('$.data.length'))) throw new Error('violations: ' + rules);
+    });
+    await step('a blocked tool shows its gate findings', async () => {
+      await startFromPage(page, bitter.url, 'BLOCKCASE echo the message');
+      await page.waitForSelector('h2 .state[data-state="SUCCESS"]', { timeout: 60000 });
+      const findings = await page.locator('section.attempt[data-attempt="1"] .findings td').allTextContents();
+      if (!findings.includes('nu.external')) throw new Error('findings: ' + findings);
     });
     await step('a hanging execution is killed from the page', async () => {
       await startFromPage(page, bitter.url, 'HANG echo the message');

@@ -502,6 +502,72 @@ TEST_F(ServerE2E, AnEscalationIsPostedToTheWebhookAndRetried) {
   t.join();
 }
 
+TEST_F(ServerE2E, ABreakerThatOpensIsAlertedAndCountedWithTheRetries) {
+  httplib::Server receiver;
+  std::mutex mu;
+  std::vector<json> got;
+  receiver.Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mu);
+    got.push_back(json::parse(req.body, nullptr, false));
+    res.status = 204;
+  });
+  const int port = receiver.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { receiver.listen_after_bind(); });
+  llm_.script({{503, "", R"({"error":{"message":"down"}})"}}, /*repeat_last=*/true);
+  start({"--webhook", "http://127.0.0.1:" + std::to_string(port) + "/hook"},
+        {"BITTER_BREAKER_THRESHOLD=2", "BITTER_LLM_RETRIES=3", "BITTER_LLM_BACKOFF_MS=1", "BITTER_LLM_BACKOFF_CAP_MS=2"});
+  const json done = wait_final(json::parse(post_json(echo_request())->body)["id"]);
+  EXPECT_EQ(done["state"]["current"], "FAILED");
+  for (int i = 0; i < 500; ++i) {
+    {
+      std::lock_guard lock(mu);
+      if (!got.empty()) break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  {
+    std::lock_guard lock(mu);
+    ASSERT_FALSE(got.empty()) << "no breaker alert";
+    EXPECT_EQ(got[0]["event"], "breaker.opened");
+    EXPECT_EQ(got[0]["failures"], 2);
+  }
+  const std::string metrics = client_->Get("/metrics")->body;
+  EXPECT_NE(metrics.find("bitter_circuit_breaker_open{endpoint=\"http://127.0.0.1:"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find(",state=\"open\"} 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("bitter_llm_retries_total{provider=\"openai http://127.0.0.1:"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("bitter_llm_errors_total{provider="), std::string::npos) << metrics;
+  receiver.stop();
+  t.join();
+}
+
+TEST_F(ServerE2E, SandboxLimitHitsAndReadinessAreReported) {
+  const std::string slow = "def main [] {\n  sleep 30sec\n  {} | to json -r\n}\n";
+  llm_.script({{200, nu_answer(slow)}}, /*repeat_last=*/true);
+  start({"--timeout", "1", "--max-attempts", "1"});
+  EXPECT_EQ(wait_final(json::parse(post_json(echo_request())->body)["id"])["state"]["current"], "FAILED");
+  const std::string metrics = client_->Get("/metrics")->body;
+  EXPECT_NE(metrics.find("bitter_sandbox_limit_hits_total{kind=\"timeout\"} 1"), std::string::npos) << metrics;
+  auto ready = client_->Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+  EXPECT_EQ(json::parse(ready->body)["status"], "UP");
+}
+
+TEST_F(ServerE2E, AnInlineContractIsCappedInSize) {
+  start();
+  json body = echo_request();
+  body["contract"] = read_text(kEchoContract);  // inline YAML works...
+  llm_.script({{200, nu_answer(kGoodTool)}});
+  auto ok = post_json(body);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+  body["contract"] = read_text(kEchoContract) + "# " + std::string(300 << 10, 'x') + "\n";  // ...up to 256 KiB
+  auto big = post_json(body);
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413) << big->body;
+  EXPECT_EQ(json::parse(big->body)["field"], "contract");
+}
+
 TEST_F(ServerE2E, LoadTwoHundredSubmissionsFromConcurrentClientsAllComplete) {
   llm_.script({{200, nu_answer(kGoodTool)}}, /*repeat_last=*/true);
   start({"--workers", "8", "--llm-concurrency", "4"});
