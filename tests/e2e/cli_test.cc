@@ -1,6 +1,7 @@
 // Black-box checks of the CLI's promises: exit codes and clear messages for
 // bad usage and bad input, never a crash.
 #include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -25,10 +26,21 @@ class CliE2E : public ::testing::Test {
 };
 
 TEST_F(CliE2E, TheEchoExampleHealsOnceWithTheReplayFile) {
-  auto r = run_bitter({"run", "examples/echo/datacontract.yaml", "--task",
-                       "@examples/echo/task.txt", "--input", "@examples/echo/input.json", "--llm",
-                       kReplay},
-                      env());
+  // scripts/example.sh's command. Run twice in one data dir, as a user runs
+  // the README's command again: the second run must heal too, not take the
+  // first run's tool from the cache.
+  const std::vector<std::string> example = {"run", "examples/echo/datacontract.yaml", "--task",
+                                            "@examples/echo/task.txt", "--input", "@examples/echo/input.json",
+                                            "--no-cache", "--llm", kReplay};
+  {
+    std::ifstream script(source_dir() / "scripts/example.sh");
+    const std::string text((std::istreambuf_iterator<char>(script)), std::istreambuf_iterator<char>());
+    ASSERT_NE(text.find("--no-cache"), std::string::npos) << "scripts/example.sh no longer runs the loop every time";
+  }
+  auto first = run_bitter(example, env());
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_NE(first.out.find("accepted on attempt 2 of 3"), std::string::npos) << first.out;
+  auto r = run_bitter(example, env());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("accepted on attempt 2 of 3"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"reversed\": \"dlrow olleh\""), std::string::npos) << r.out;
