@@ -53,7 +53,7 @@ std::filesystem::path gate_root(const std::string& flag) {
 
 Result<std::string> read_confined(const std::string& arg, const std::filesystem::path& root) {
   if (arg.empty() || arg[0] != '@') return arg;
-  auto path = gate::confine(arg.substr(1), root);
+  auto path = gate::confine(arg.substr(1), root, kWidenRoot);
   if (!path) return path.error();
   return literal_or_file("@" + path->string());
 }

@@ -13,6 +13,9 @@
 
 namespace bt::cli {
 
+// How a CLI user allows a path outside the root.
+inline constexpr const char* kWidenRoot = "set --root or BITTER_ROOT to allow it";
+
 // --root, else $BITTER_ROOT, else the working directory.
 std::filesystem::path gate_root(const std::string& flag);
 

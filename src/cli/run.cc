@@ -85,7 +85,7 @@ int run(const RunOptions& opt) {
   // Input gate: user-named files must lie under the root (cwd by default).
   const auto root = gate_root(opt.root);
   engine::Submission sub;
-  auto contract_path = gate::confine(opt.contract, root);
+  auto contract_path = gate::confine(opt.contract, root, kWidenRoot);
   if (!contract_path) return fail(contract_path.error(), opt.json);
   sub.contract_path = *contract_path;
   sub.contract_label = opt.contract;
@@ -104,7 +104,7 @@ int run(const RunOptions& opt) {
   job.intake = std::move(*intake);
   job.settings = opt.settings;
   if (!opt.rules.empty()) {
-    auto confined = gate::confine(opt.rules, root);
+    auto confined = gate::confine(opt.rules, root, kWidenRoot);
     if (!confined) return fail(confined.error(), opt.json);
     job.rules_path = std::filesystem::absolute(*confined).string();
   }

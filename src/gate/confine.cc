@@ -6,7 +6,7 @@ namespace bt::gate {
 
 namespace fs = std::filesystem;
 
-Result<fs::path> confine(const fs::path& path, const fs::path& root) {
+Result<fs::path> confine(const fs::path& path, const fs::path& root, const std::string& widen) {
   std::error_code ec;
   const fs::path r = fs::weakly_canonical(fs::absolute(root, ec), ec);
   if (ec) return input_error("cannot resolve root " + root.string() + ": " + ec.message());
@@ -19,7 +19,7 @@ Result<fs::path> confine(const fs::path& path, const fs::path& root) {
     if (pit == p.end() || *pit != *rit)
       return input_error(path.string() + " resolves to " + p.string() +
                          ", which is outside the allowed root " + r.string() +
-                         " (set --root or BITTER_ROOT to allow it)");
+                         (widen.empty() ? "" : " (" + widen + ")"));
   }
   return p;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include "util/result.h"
 
@@ -11,8 +12,10 @@ namespace bt::gate {
 
 // The resolved path when it lies under `root` (both resolved with
 // weakly_canonical, which follows every symlink that exists); an input error
-// naming both otherwise. Relative paths are taken relative to the cwd.
-Result<std::filesystem::path> confine(const std::filesystem::path& path,
-                                      const std::filesystem::path& root);
+// naming both otherwise, and then `widen` (how the caller's user moves the
+// root, e.g. "set --root or BITTER_ROOT to allow it"). Relative paths are
+// taken relative to the cwd.
+Result<std::filesystem::path> confine(const std::filesystem::path& path, const std::filesystem::path& root,
+                                      const std::string& widen = "");
 
 }  // namespace bt::gate

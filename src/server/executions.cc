@@ -118,12 +118,9 @@ void Server::post_execution(const httplib::Request& req, httplib::Response& res)
   } else {
     // Relative to the contracts root, whatever the server's working directory.
     const std::filesystem::path named(contract->text);
-    auto path = gate::confine(named.is_absolute() ? named : options_.contracts_root / named, options_.contracts_root);
-    if (!path) {
-      std::string m = path.error().message;
-      if (auto at = m.find(" (set --root or BITTER_ROOT"); at != std::string::npos) m = m.substr(0, at);
-      return send_error(res, 400, m + " (the server's --contracts-root)", "contract");
-    }
+    auto path = gate::confine(named.is_absolute() ? named : options_.contracts_root / named, options_.contracts_root,
+                              "the server's --contracts-root");
+    if (!path) return send_error(res, 400, path.error().message, "contract");
     // Only a regular file of sane size: a FIFO would block this thread for
     // good, a huge file would be read whole.
     std::error_code ec;

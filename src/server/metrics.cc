@@ -71,9 +71,9 @@ nlohmann::json Metrics::summary(engine::Service& service) const {
 
 void Metrics::on_stage(const engine::StageEvent& e) {
   std::lock_guard lock(mu_);
-  auto [it, fresh] = stage_seconds_.try_emplace(
-      e.stage, std::vector<double>{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300});
-  it->second.observe(e.duration_ms / 1000.0);
+  static const std::vector<double> kStageBounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+                                                     2.5,   5,    10,    30,   60,  120,  300};
+  stage_seconds_.try_emplace(e.stage, kStageBounds).first->second.observe(e.duration_ms / 1000.0);
   const std::string& provider = provider_;
   if (e.stage == engine::kGenerate && !e.detail.value("resumed", false)) {
     ++llm_requests_[provider];

@@ -29,7 +29,8 @@ std::string route_of(const httplib::Request& req) {
   static const std::regex kExecution("^/api/v1/executions/[^/]+(/logs|/follow|/kill)?$");
   std::smatch m;
   if (p == "/api/v1/executions/search") return req.method + " /api/v1/executions/search";
-  if (req.method == "POST" && std::regex_match(p, std::regex("^/api/v1/executions/[^/]+/[^/]+$")))
+  static const std::regex kSubmit("^/api/v1/executions/[^/]+/[^/]+$");
+  if (req.method == "POST" && std::regex_match(p, kSubmit))
     return "POST /api/v1/executions/{namespace}/{flowId}";
   if (std::regex_match(p, m, kExecution)) return req.method + " /api/v1/executions/{id}" + m[1].str();
   if (p == "/api/v1/stats" || p == "/metrics" || p == "/healthz" || p == "/readyz") return req.method + " " + p;
