@@ -43,8 +43,8 @@ Result<std::map<std::string, Field>> read_fields(const httplib::Request& req) {
       // Text inputs must be text: a null task is not the task "null".
       const bool text = name != "input_json" && name != "max_attempts" && name != "speculate" && name != "timeout" &&
                         name != "deadline";
-      if (text && !v.is_string()) return Error{ErrorKind::usage, name + " must be a string"};
-      if (v.is_null()) return Error{ErrorKind::usage, name + " must not be null"};
+      if (text && !v.is_string()) return usage_error(name + " must be a string");
+      if (v.is_null()) return usage_error(name + " must not be null");
       f[name] = {v.is_string() ? v.get<std::string>() : v.dump(), false, v};
     }
   } else {
@@ -52,10 +52,10 @@ Result<std::map<std::string, Field>> read_fields(const httplib::Request& req) {
   }
   for (const auto& [name, _] : f)
     if (std::find(std::begin(kFields), std::end(kFields), name) == std::end(kFields)) {
-      if (name.empty()) return Error{ErrorKind::usage, "a form part has no name"};
+      if (name.empty()) return usage_error("a form part has no name");
       std::string known;
       for (const char* k : kFields) known += std::string(known.empty() ? "" : ", ") + k;
-      return Error{ErrorKind::usage, fmt::format("unknown input {}; the contract-loop flow takes {}", name, known)};
+      return usage_error(fmt::format("unknown input {}; the contract-loop flow takes {}", name, known));
     }
   return f;
 }
