@@ -502,6 +502,33 @@ TEST_F(ServerE2E, AnEscalationIsPostedToTheWebhookAndRetried) {
   t.join();
 }
 
+TEST_F(ServerE2E, ASlowWebhookNeverHoldsUpExecutions) {
+  httplib::Server receiver;
+  std::atomic<int> got{0};
+  receiver.Post("/hook", [&](const httplib::Request&, httplib::Response& res) {
+    ++got;
+    std::this_thread::sleep_for(3s);  // a receiver that takes its time
+    res.status = 204;
+  });
+  const int port = receiver.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { receiver.listen_after_bind(); });
+  llm_.script({{200, nu_answer(kNoLength)}}, /*repeat_last=*/true);
+  start({"--webhook", "http://127.0.0.1:" + std::to_string(port) + "/hook", "--max-attempts", "1"});
+  const auto t0 = std::chrono::steady_clock::now();
+  json first = echo_request("one"), second = echo_request("two");
+  second["task"] = "Echo the message back";
+  const std::string a = json::parse(post_json(first)->body)["id"];
+  EXPECT_EQ(wait_final(a)["state"]["current"], "FAILED");
+  const std::string b = json::parse(post_json(second)->body)["id"];
+  EXPECT_EQ(wait_final(b)["state"]["current"], "FAILED");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2500ms) << "an execution waited for the webhook";
+  for (int i = 0; i < 200 && got < 1; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_GE(got.load(), 1);
+  server_->stop();
+  receiver.stop();
+  t.join();
+}
+
 TEST_F(ServerE2E, ABreakerThatOpensIsAlertedAndCountedWithTheRetries) {
   httplib::Server receiver;
   std::mutex mu;
