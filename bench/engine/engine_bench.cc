@@ -68,9 +68,16 @@ class InstantLlm final : public llm::Provider {
 class Outside final : public engine::EventSink {
  public:
   void on_stage(const engine::StageEvent& e) override {
-    if (e.stage != "generate" && e.stage != "syntax" && e.stage != "execute") return;
     std::lock_guard lock(mu_);
+    by_stage_[e.stage] += e.duration_us;
+    if (e.stage != "generate" && e.stage != "syntax" && e.stage != "execute") return;
     us_[e.execution_id] += e.duration_us;
+  }
+  // Microseconds per stage over all executions so far, to show where the
+  // overhead goes (what is not in a stage is journal writes and bookkeeping).
+  std::map<std::string, long long> by_stage() {
+    std::lock_guard lock(mu_);
+    return by_stage_;
   }
   long long take(const std::string& id) {
     std::lock_guard lock(mu_);
@@ -80,6 +87,7 @@ class Outside final : public engine::EventSink {
  private:
   std::mutex mu_;
   std::map<std::string, long long> us_;
+  std::map<std::string, long long> by_stage_;
 };
 
 engine::Job job(int i) {
@@ -141,6 +149,7 @@ int main_(int argc, char** argv) {
 
   if (mode == "overhead") {
     (void)(*service)->run(job(-1));  // warm: page cache, rule compilation, sandbox probe
+    const auto warm = outside.by_stage();
     std::vector<double> per_attempt;
     double wall_total = 0, outside_total = 0, intake_total = 0;
     int attempts = 0;
@@ -160,6 +169,13 @@ int main_(int argc, char** argv) {
       outside_total += spent_outside;
       attempts += 2;
     }
+    nlohmann::json stages = nlohmann::json::object();
+    double in_stages = 0;
+    for (const auto& [name, us] : outside.by_stage()) {
+      const double ms = static_cast<double>(us - (warm.count(name) ? warm.at(name) : 0)) / attempts / 1000;
+      stages[name] = ms;
+      in_stages += ms;
+    }
     const char* sync = std::getenv("BITTER_JOURNAL_SYNC");
     std::printf("%s\n", nlohmann::json{{"mode", "overhead"},
                                        {"executions", n},
@@ -170,6 +186,9 @@ int main_(int argc, char** argv) {
                                        {"overhead_ms_per_attempt_p95", percentile(per_attempt, 0.95)},
                                        {"wall_ms_per_attempt", wall_total / attempts / 1000},
                                        {"intake_ms_per_execution", intake_total / n / 1000},
+                                       {"stage_ms_per_attempt", stages},
+                                       {"between_stages_ms_per_attempt",
+                                        wall_total / attempts / 1000 - in_stages - intake_total / attempts / 1000},
                                        {"llm_and_children_ms_per_attempt", outside_total / attempts / 1000}}
                             .dump()
                             .c_str());
