@@ -7,9 +7,11 @@
 //
 // overhead: N executions one after another, each of two attempts (the first
 // answer misses a field, the second is right). Per attempt, the engine's
-// overhead is the execution's wall time minus the time inside the LLM call
-// and inside child processes (the syntax check and the sandboxed tool run),
-// measured from the stage events in microseconds. Prints one JSON line.
+// overhead is the execution's wall time minus the time inside the LLM
+// provider's complete() (timed by the provider itself, so prompt building and
+// journaling the answer count as overhead) and inside child processes (the
+// syntax check and the sandboxed tool run, from their stage events).
+// Prints one JSON line.
 //
 // concurrent: N executions submitted at once to N workers; the LLM holds
 // each request 1 s so all are in flight together; prints the peak RSS of
@@ -17,6 +19,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -54,23 +57,28 @@ class InstantLlm final : public llm::Provider {
  public:
   explicit InstantLlm(std::chrono::milliseconds hold) : hold_(hold) {}
   Result<llm::Response> complete(const llm::Request& r) override {
+    const auto t0 = Clock::now();
     if (hold_.count() > 0) std::this_thread::sleep_for(hold_);
     const bool retry = r.messages.back().content.find("Your previous tool failed") != std::string::npos;
-    return llm::Response{"```nu\n" + (retry ? kGood : kMissing) + "```\n", "stop", "instant", 10, 10};
+    llm::Response answer{"```nu\n" + (retry ? kGood : kMissing) + "```\n", "stop", "instant", 10, 10};
+    inside_us_ += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
+    return answer;
   }
   std::string describe() const override { return "instant"; }
+  long long inside_us() const { return inside_us_; }
 
  private:
   std::chrono::milliseconds hold_;
+  std::atomic<long long> inside_us_{0};
 };
 
-// Sums, per execution, the microseconds spent in the LLM and in children.
+// Sums, per execution, the microseconds spent in children.
 class Outside final : public engine::EventSink {
  public:
   void on_stage(const engine::StageEvent& e) override {
     std::lock_guard lock(mu_);
     by_stage_[e.stage] += e.duration_us;
-    if (e.stage != "generate" && e.stage != "syntax" && e.stage != "execute") return;
+    if (e.stage != "syntax" && e.stage != "execute") return;
     us_[e.execution_id] += e.duration_us;
   }
   // Microseconds per stage over all executions so far, to show where the
@@ -157,13 +165,15 @@ int main_(int argc, char** argv) {
       const auto t0 = Clock::now();
       engine::Job j = job(i);  // the input gate: contract load and lint, task and input checks
       intake_total += std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+      const long long llm_before = llm.inside_us();
       auto out = (*service)->run(std::move(j));
       const double wall = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
       if (!out || out->state != store::State::SUCCESS || out->attempts.size() != 2) {
         std::fprintf(stderr, "execution %d did not pass on attempt 2\n", i);
         return 1;
       }
-      const double spent_outside = static_cast<double>(outside.take(out->execution_id));
+      const double spent_outside =
+          static_cast<double>(outside.take(out->execution_id) + llm.inside_us() - llm_before);
       per_attempt.push_back((wall - spent_outside) / 2 / 1000.0);
       wall_total += wall;
       outside_total += spent_outside;

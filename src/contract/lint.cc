@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "contract/loader.h"
+#include "contract/loader_base.h"
 #include "contract/odcs_loader.h"
 #include "contract/plan.h"
 #include "contract/validate.h"
@@ -148,7 +149,8 @@ void plan_checks(LintReport& r, const Contract& c) {
 
 }  // namespace
 
-LintReport lint_string(const std::string& text, const std::string& name, const LintOptions& options) {
+LintReport lint_string(const std::string& text, const std::string& name, const LintOptions& options,
+                       std::optional<Contract>* loaded_out) {
   LintReport r;
   YAML::Node root;
   try {
@@ -194,7 +196,7 @@ LintReport lint_string(const std::string& text, const std::string& name, const L
   const bool schema_failed = !r.problems.empty();
   if (!options.compat && !odcs) required_keys(r, root, name);
   if (!schema_failed) {
-    auto loaded = load_string(text, name, LoadOptions{options.compat});
+    auto loaded = detail::load_parsed(root, text, name, LoadOptions{options.compat});
     if (!loaded) {
       add(r, Severity::error, {name, 0}, loaded.error().message);
       r.valid = false;
@@ -205,6 +207,7 @@ LintReport lint_string(const std::string& text, const std::string& name, const L
       plan_checks(r, *loaded);
       for (const Diagnostic& d : loaded->diagnostics) r.problems.push_back(d);
     }
+    if (loaded_out) *loaded_out = std::move(*loaded);
   }
   r.valid = std::none_of(r.problems.begin(), r.problems.end(),
                          [](const Diagnostic& d) { return d.severity == Severity::error; });

@@ -28,7 +28,10 @@ struct LintReport {
 };
 
 LintReport lint_file(const std::filesystem::path& path, const LintOptions& options);
-LintReport lint_string(const std::string& yaml, const std::string& name, const LintOptions& options);
+// With `loaded`, a contract that loads is also handed back, so a caller that
+// needs both (the engine's input gate) parses the YAML once.
+LintReport lint_string(const std::string& yaml, const std::string& name, const LintOptions& options,
+                       std::optional<Contract>* loaded = nullptr);
 
 std::string to_text(const LintReport& report);
 nlohmann::json to_json(const LintReport& report);

@@ -340,27 +340,44 @@ const Model* Contract::find_model(std::string_view name) const {
   return nullptr;
 }
 
-Result<Contract> load_string(const std::string& yaml, const std::string& name,
-                             const LoadOptions& options) {
+namespace {
+
+Error yaml_error(const std::string& name, const YAML::Exception& e) {
+  if (e.mark.is_null()) return input_error(name + ": invalid YAML: " + e.msg);
+  return input_error(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                     ": invalid YAML: " + e.msg);
+}
+
+}  // namespace
+
+Result<Contract> detail::load_parsed(const YAML::Node& root, const std::string& text, const std::string& name,
+                                     const LoadOptions& options) {
   try {
-    const YAML::Node root = YAML::Load(yaml);
     if (!root.IsMap()) return input_error(name + ": not a data contract: expected a mapping at the top level");
     Contract c = is_odcs(root) ? load_odcs(root, name, options) : DcsLoader(root, name, options).run();
-    c.text = yaml;
+    c.text = text;
     return c;
   } catch (const detail::LoadError& e) {
     return input_error(e.message);
+  } catch (const YAML::Exception& e) {
+    return yaml_error(name, e);
+  } catch (const std::exception& e) {
+    return input_error(name + ": cannot load contract: " + e.what());
+  }
+}
+
+Result<Contract> load_string(const std::string& yaml, const std::string& name, const LoadOptions& options) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp 0.7 stops at 500 levels; its own message ("bad file") says nothing.
     return input_error(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                        ": invalid YAML: nested deeper than " + std::to_string(e.depth()) + " levels");
   } catch (const YAML::Exception& e) {
-    if (e.mark.is_null()) return input_error(name + ": invalid YAML: " + e.msg);
-    return input_error(name + ":" + std::to_string(e.mark.line + 1) + ":" +
-                       std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
-  } catch (const std::exception& e) {
-    return input_error(name + ": cannot load contract: " + e.what());
+    return yaml_error(name, e);
   }
+  return detail::load_parsed(root, yaml, name, options);
 }
 
 Result<Contract> load_file(const std::filesystem::path& path, const LoadOptions& options) {

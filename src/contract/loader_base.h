@@ -23,6 +23,11 @@ constexpr int kMaxDepth = 64;
 // YAML aliases can multiply a small file into millions of fields.
 constexpr size_t kMaxFields = 10000;
 
+// Loads an already parsed document (`text` is its source, kept in the
+// contract), so that lint and load can share one YAML parse.
+Result<Contract> load_parsed(const YAML::Node& root, const std::string& text, const std::string& name,
+                             const LoadOptions& options);
+
 class LoaderBase {
  public:
   LoaderBase(std::string file, LoadOptions options) : file_(std::move(file)), options_(options) {}

@@ -3,6 +3,7 @@
 #include "contract/lint.h"
 #include "contract/loader.h"
 #include "contract/validate.h"
+#include "util/files.h"
 
 namespace bt::engine {
 
@@ -14,13 +15,23 @@ Result<Intake> intake(const Submission& s, std::string* field) {
   const bool inline_yaml = s.contract_path.empty();
   const std::string label = s.contract_label.empty() ? (inline_yaml ? "<inline>" : s.contract_path.string())
                                                      : s.contract_label;
-  auto loaded = inline_yaml ? contract::load_string(s.contract_yaml, label) : contract::load_file(s.contract_path);
-  if (!loaded) return at("contract", loaded.error());
+  std::string text = s.contract_yaml;
+  if (!inline_yaml) {
+    auto read = read_file(s.contract_path);
+    if (!read) return at("contract", read.error());
+    text = std::move(*read);
+  }
+  const std::string name = inline_yaml ? label : s.contract_path.string();
   // A contract that loads can still be unusable (an unknown format, a
-  // contradiction): the loop would burn LLM calls on it, so lint first.
-  const auto lint = inline_yaml ? contract::lint_string(s.contract_yaml, label, {})
-                                : contract::lint_file(s.contract_path, {});
-  if (!lint.valid)
+  // contradiction): the loop would burn LLM calls on it, so lint it too.
+  std::optional<contract::Contract> loaded;
+  const auto lint = contract::lint_string(text, name, {}, &loaded);
+  if (!loaded) {
+    // Say why in the loader's words (one line with file:line), as `bitter run` always has.
+    auto why = contract::load_string(text, name);
+    if (!why) return at("contract", why.error());
+  }
+  if (!lint.valid || !loaded)
     return at("contract", input_error("the contract has problems; fix them first (`bitter lint " + label + "`):\n" +
                        contract::to_text(lint)));
 

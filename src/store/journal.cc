@@ -246,7 +246,12 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
   return j;
 }
 
-Journal::~Journal() { sqlite3_close(db_); }
+Journal::Journal(sqlite3* db, Sync sync) : db_(db), stmts_(std::make_unique<detail::StmtCache>(db)), sync_(sync) {}
+
+Journal::~Journal() {
+  stmts_.reset();  // sqlite3_close refuses while statements are prepared
+  sqlite3_close(db_);
+}
 
 void Journal::bump() {
   {
@@ -289,7 +294,7 @@ Status Journal::durable(Stmt& s) {
 
 Status Journal::create_execution(const ExecutionRow& e) {
   std::lock_guard lock(mu_);
-  Stmt s(db_,
+  Stmt s(*stmts_,
          "INSERT INTO executions (id, trace_id, state, contract, model, task, input_json, "
          "provider, max_attempts, created_at, updated_at, owner, resume, namespace, flow_id) "
          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -305,7 +310,7 @@ Status Journal::create_execution(const ExecutionRow& e) {
 
 Status Journal::set_state(const std::string& id, State state, const std::string& reason) {
   std::lock_guard lock(mu_);
-  Stmt s(db_,
+  Stmt s(*stmts_,
          "UPDATE executions SET state = ?, reason = CASE WHEN ? = '' THEN reason ELSE ? END, "
          "updated_at = ? WHERE id = ?");
   s.bind(to_string(state)).bind(reason).bind(reason).bind(now_rfc3339()).bind(id);
@@ -315,19 +320,19 @@ Status Journal::set_state(const std::string& id, State state, const std::string&
 Status Journal::start_attempt(const std::string& id, int attempt) {
   std::lock_guard lock(mu_);
   // A resumed attempt starts again in its own row (its answer kept).
-  Stmt s(db_,
+  Stmt s(*stmts_,
          "INSERT INTO attempts (execution_id, attempt, started_at) VALUES (?,?,?) "
          "ON CONFLICT(execution_id, attempt) DO NOTHING");
   s.bind(id).bind(attempt).bind(now_rfc3339());
   if (auto st = s.done(); !st) return st;
-  Stmt u(db_, "UPDATE executions SET attempts = ?, updated_at = ? WHERE id = ?");
+  Stmt u(*stmts_, "UPDATE executions SET attempts = ?, updated_at = ? WHERE id = ?");
   u.bind(attempt).bind(now_rfc3339()).bind(id);
   return u.done();
 }
 
 Status Journal::finish_attempt(const std::string& id, const AttemptRow& a) {
   std::lock_guard lock(mu_);
-  Stmt s(db_,
+  Stmt s(*stmts_,
          "UPDATE attempts SET duration_ms = ?, outcome = ?, code = ?, llm_text = ?, feedback = ? "
          "WHERE execution_id = ? AND attempt = ?");
   s.bind(a.duration_ms).bind(a.outcome).bind(a.code).bind(a.llm_text).bind(a.feedback).bind(id)
@@ -337,7 +342,7 @@ Status Journal::finish_attempt(const std::string& id, const AttemptRow& a) {
 
 Status Journal::add_stage(const std::string& id, const StageRow& st) {
   std::lock_guard lock(mu_);
-  Stmt s(db_,
+  Stmt s(*stmts_,
          "INSERT INTO stages (execution_id, attempt, stage, ok, duration_ms, detail, at, candidate) "
          "VALUES (?,?,?,?,?,?,?,?)");
   s.bind(id).bind(st.attempt).bind(st.stage).bind(st.ok ? 1 : 0).bind(st.duration_ms)
@@ -349,7 +354,7 @@ Status Journal::add_stage(const std::string& id, const StageRow& st) {
 
 Status Journal::record_answer(const std::string& id, int attempt, const std::string& text) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "UPDATE attempts SET llm_text = ? WHERE execution_id = ? AND attempt = ?");
+  Stmt s(*stmts_, "UPDATE attempts SET llm_text = ? WHERE execution_id = ? AND attempt = ?");
   s.bind(text).bind(id).bind(attempt);
   return durable(s);
 }
@@ -358,7 +363,7 @@ Result<std::vector<std::string>> Journal::fail_interrupted() {
   std::lock_guard lock(mu_);
   std::vector<std::pair<std::string, std::string>> open;  // id, owner
   {
-    Stmt s(db_, "SELECT id, owner FROM executions WHERE state IN ('CREATED', 'QUEUED', 'RUNNING')");
+    Stmt s(*stmts_, "SELECT id, owner FROM executions WHERE state IN ('CREATED', 'QUEUED', 'RUNNING')");
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) open.emplace_back(s.text(0), s.text(1));
     if (rc != SQLITE_DONE) return s.error();
@@ -368,7 +373,7 @@ Result<std::vector<std::string>> Journal::fail_interrupted() {
     const size_t at = owner.find('@');
     const pid_t pid = at == std::string::npos ? 0 : static_cast<pid_t>(std::atol(owner.substr(0, at).c_str()));
     if (pid > 0 && process_identity(pid) == owner) continue;  // still running
-    Stmt u(db_,
+    Stmt u(*stmts_,
            "UPDATE executions SET state = 'FAILED', reason = ?, updated_at = ? WHERE id = ? AND "
            "state IN ('CREATED', 'QUEUED', 'RUNNING')");
     u.bind("interrupted: the bitter process that ran it (" + (owner.empty() ? std::string("unknown") : owner) +
@@ -383,7 +388,7 @@ Result<std::vector<std::string>> Journal::fail_interrupted() {
 
 Result<bool> Journal::claim(const std::string& id, const std::string& previous_owner) {
   std::lock_guard lock(mu_);
-  Stmt s(db_,
+  Stmt s(*stmts_,
          "UPDATE executions SET owner = ?, state = 'RUNNING', reason = '', updated_at = ? "
          "WHERE id = ? AND owner = ?");
   s.bind(process_identity(::getpid())).bind(now_rfc3339()).bind(id).bind(previous_owner);
@@ -393,7 +398,7 @@ Result<bool> Journal::claim(const std::string& id, const std::string& previous_o
 
 Status Journal::finish_execution(const ExecutionRow& e) {
   std::lock_guard lock(mu_);
-  Stmt s(db_,
+  Stmt s(*stmts_,
          "UPDATE executions SET state = ?, attempts = ?, duration_ms = ?, tool_path = ?, "
          "tool_code = ?, output_json = ?, reason = ?, updated_at = ? WHERE id = ?");
   s.bind(e.state).bind(e.attempts).bind(e.duration_ms).bind(e.tool_path).bind(e.tool_code)
@@ -403,7 +408,7 @@ Status Journal::finish_execution(const ExecutionRow& e) {
 
 Result<std::optional<ExecutionRow>> Journal::get(const std::string& id) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, fmt::format("SELECT {} FROM executions WHERE id = ?", kExecutionColumns).c_str());
+  Stmt s(*stmts_, fmt::format("SELECT {} FROM executions WHERE id = ?", kExecutionColumns).c_str());
   s.bind(id);
   switch (s.step()) {
     case SQLITE_ROW: return std::optional<ExecutionRow>(read_execution(s));
@@ -414,7 +419,7 @@ Result<std::optional<ExecutionRow>> Journal::get(const std::string& id) {
 
 Result<std::vector<AttemptRow>> Journal::attempts(const std::string& id) {
   std::lock_guard lock(mu_);
-  Stmt s(db_,
+  Stmt s(*stmts_,
          "SELECT attempt, started_at, duration_ms, outcome, code, llm_text, feedback FROM attempts "
          "WHERE execution_id = ? ORDER BY attempt");
   s.bind(id);
@@ -432,7 +437,7 @@ Result<std::vector<StageRow>> Journal::stages(const std::string& id) { return st
 
 Result<std::vector<StageRow>> Journal::stages_since(const std::string& id, long long after_seq) {
   std::lock_guard lock(mu_);
-  Stmt s(db_,
+  Stmt s(*stmts_,
          "SELECT attempt, stage, ok, duration_ms, detail, at, candidate, seq FROM stages "
          "WHERE execution_id = ? AND seq > ? ORDER BY seq");
   s.bind(id).bind(after_seq);
@@ -479,12 +484,12 @@ Result<SearchPage> Journal::search(const SearchFilter& f) {
   };
   SearchPage page;
   {
-    Stmt c(db_, fmt::format("SELECT count(*) FROM executions {}", where).c_str());
+    Stmt c(*stmts_, fmt::format("SELECT count(*) FROM executions {}", where).c_str());
     bind_filter(c);
     if (c.step() != SQLITE_ROW) return c.error();
     page.total = c.integer(0);
   }
-  Stmt s(db_, fmt::format("SELECT {} FROM executions {} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+  Stmt s(*stmts_, fmt::format("SELECT {} FROM executions {} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
                           kExecutionColumns, where)
                   .c_str());
   bind_filter(s);
@@ -498,7 +503,7 @@ Result<SearchPage> Journal::search(const SearchFilter& f) {
 
 Result<std::vector<std::pair<std::string, long long>>> Journal::count_by_state() {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "SELECT state, count(*) FROM executions GROUP BY state ORDER BY state");
+  Stmt s(*stmts_, "SELECT state, count(*) FROM executions GROUP BY state ORDER BY state");
   std::vector<std::pair<std::string, long long>> rows;
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) rows.emplace_back(s.text(0), s.integer(1));
@@ -508,7 +513,7 @@ Result<std::vector<std::pair<std::string, long long>>> Journal::count_by_state()
 
 Result<std::vector<ExecutionRow>> Journal::recent(int limit) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, fmt::format("SELECT {} FROM executions ORDER BY created_at DESC, rowid DESC LIMIT ?",
+  Stmt s(*stmts_, fmt::format("SELECT {} FROM executions ORDER BY created_at DESC, rowid DESC LIMIT ?",
                           kExecutionColumns)
                   .c_str());
   s.bind(limit);
@@ -522,7 +527,7 @@ Result<std::vector<ExecutionRow>> Journal::recent(int limit) {
 Result<std::string> Journal::resolve_id(const std::string& prefix) {
   std::lock_guard lock(mu_);
   if (prefix.empty()) return usage_error("empty execution id");
-  Stmt s(db_, "SELECT id FROM executions WHERE substr(id, 1, ?) = ? LIMIT 2");
+  Stmt s(*stmts_, "SELECT id FROM executions WHERE substr(id, 1, ?) = ? LIMIT 2");
   s.bind(static_cast<long long>(prefix.size())).bind(prefix);
   std::vector<std::string> ids;
   int rc;

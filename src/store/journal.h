@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@
 namespace bt::store {
 namespace detail {
 class Stmt;
+class StmtCache;
 }
 
 // Kestra's state names.
@@ -157,7 +159,7 @@ class Journal {
   // When commits are synced to disk (BITTER_JOURNAL_SYNC): at every
   // commit, only at the checkpoints that matter (default), or never.
   enum class Sync { every, checkpoints, off };
-  Journal(sqlite3* db, Sync sync) : db_(db), sync_(sync) {}
+  Journal(sqlite3* db, Sync sync);
   Status exec(const std::string& sql);
   // Runs a prepared write; under Sync::checkpoints this commit and every
   // one before it reach the disk before it returns.
@@ -167,6 +169,7 @@ class Journal {
 
   std::mutex mu_;
   sqlite3* db_;
+  std::unique_ptr<detail::StmtCache> stmts_;  // guarded by mu_
   Sync sync_;
   mutable std::mutex change_mu_;
   mutable std::condition_variable change_cv_;

@@ -21,7 +21,7 @@ Result<BreakerRow> Journal::update_breaker(const std::string& endpoint,
   BreakerRow row;
   row.endpoint = endpoint;
   {
-    Stmt s(db_,
+    Stmt s(*stmts_,
            "SELECT state, failures, opened_at_ms, probe_started_ms, updated_at FROM breakers "
            "WHERE endpoint = ?");
     s.bind(endpoint);
@@ -38,7 +38,7 @@ Result<BreakerRow> Journal::update_breaker(const std::string& endpoint,
   }
   change(row);
   row.updated_at = now_rfc3339();
-  Stmt w(db_,
+  Stmt w(*stmts_,
          "INSERT INTO breakers (endpoint, state, failures, opened_at_ms, probe_started_ms, updated_at) "
          "VALUES (?,?,?,?,?,?) ON CONFLICT(endpoint) DO UPDATE SET state = excluded.state, "
          "failures = excluded.failures, opened_at_ms = excluded.opened_at_ms, "
@@ -52,7 +52,7 @@ Result<BreakerRow> Journal::update_breaker(const std::string& endpoint,
 
 Result<std::vector<BreakerRow>> Journal::breakers() {
   std::lock_guard lock(mu_);
-  Stmt s(db_,
+  Stmt s(*stmts_,
          "SELECT endpoint, state, failures, opened_at_ms, probe_started_ms, updated_at FROM breakers "
          "ORDER BY endpoint");
   std::vector<BreakerRow> rows;
@@ -65,7 +65,7 @@ Result<std::vector<BreakerRow>> Journal::breakers() {
 
 Status Journal::cache_put(const CacheRow& r) {
   std::lock_guard lock(mu_);
-  Stmt s(db_,
+  Stmt s(*stmts_,
          "INSERT OR REPLACE INTO tool_cache (key, code, execution_id, model, contract, created_at) "
          "VALUES (?,?,?,?,?,?)");
   s.bind(r.key).bind(r.code).bind(r.execution_id).bind(r.model).bind(r.contract).bind(now_rfc3339());
@@ -82,11 +82,11 @@ CacheRow read_cache(const Stmt& s) {
 Result<std::optional<CacheRow>> Journal::cache_hit(const std::string& key) {
   std::lock_guard lock(mu_);
   {
-    Stmt u(db_, "UPDATE tool_cache SET hits = hits + 1, last_hit_at = ? WHERE key = ?");
+    Stmt u(*stmts_, "UPDATE tool_cache SET hits = hits + 1, last_hit_at = ? WHERE key = ?");
     u.bind(now_rfc3339()).bind(key);
     if (auto s = u.done(); !s) return s.error();
   }
-  Stmt s(db_, (std::string("SELECT ") + kCacheColumns + " FROM tool_cache WHERE key = ?").c_str());
+  Stmt s(*stmts_, (std::string("SELECT ") + kCacheColumns + " FROM tool_cache WHERE key = ?").c_str());
   s.bind(key);
   switch (s.step()) {
     case SQLITE_ROW: return std::optional<CacheRow>(read_cache(s));
@@ -97,14 +97,14 @@ Result<std::optional<CacheRow>> Journal::cache_hit(const std::string& key) {
 
 Status Journal::cache_evict(const std::string& key) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "DELETE FROM tool_cache WHERE key = ?");
+  Stmt s(*stmts_, "DELETE FROM tool_cache WHERE key = ?");
   s.bind(key);
   return s.done();
 }
 
 Result<std::vector<CacheRow>> Journal::cache_list() {
   std::lock_guard lock(mu_);
-  Stmt s(db_, (std::string("SELECT ") + kCacheColumns + " FROM tool_cache ORDER BY created_at DESC").c_str());
+  Stmt s(*stmts_, (std::string("SELECT ") + kCacheColumns + " FROM tool_cache ORDER BY created_at DESC").c_str());
   std::vector<CacheRow> rows;
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) rows.push_back(read_cache(s));
@@ -114,7 +114,7 @@ Result<std::vector<CacheRow>> Journal::cache_list() {
 
 Result<long long> Journal::cache_purge() {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "DELETE FROM tool_cache");
+  Stmt s(*stmts_, "DELETE FROM tool_cache");
   if (auto st = s.done(); !st) return st.error();
   return static_cast<long long>(sqlite3_changes(db_));
 }
