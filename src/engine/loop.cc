@@ -9,6 +9,7 @@
 #include "contract/schema.h"
 #include "engine/candidate.h"
 #include "engine/context.h"
+#include "engine/workspace_remover.h"
 #include "sandbox/workspace.h"
 #include "util/files.h"
 #include "util/ids.h"
@@ -417,7 +418,8 @@ Result<Outcome> Execution::run() {
 
   // Workspaces are evidence: kept when the execution failed or on request.
   if (passed && !config().keep_workspace) {
-    (void)sandbox::remove_execution_workspaces(config().data_dir, row.id);
+    if (config().remover) config().remover->remove(row.id);
+    else (void)sandbox::remove_execution_workspaces(config().data_dir, row.id);
     out_.workspace.clear();
   }
   auto f = ctx_.fields(0, 0, "");

@@ -31,6 +31,8 @@ class RuleSet;
 
 namespace bt::engine {
 
+class WorkspaceRemover;
+
 // The cancel reason that means "stop, but this is not the execution's end":
 // the process is shutting down. The attempt in progress stays unfinished
 // and the execution is left interrupted, for resume to continue.
@@ -75,6 +77,9 @@ struct LoopConfig {
   CancelPtr cancel;
   // Hears every stage and the end (metrics, alerts); may be null.
   EventSink* events = nullptr;
+  // Takes a passed execution's workspaces off its critical path; null =
+  // removed before run_loop returns.
+  WorkspaceRemover* remover = nullptr;
 };
 
 // Budgets that cannot fit: the time `attempts` attempts may take at their

@@ -56,6 +56,7 @@ Result<std::unique_ptr<Service>> Service::open(const ServiceOptions& options, Lo
   auto journal = store::Journal::open(options.data_dir / "journal.db");
   if (!journal) return journal.error();
   s->journal_ = std::move(*journal);
+  s->remover_ = std::make_unique<WorkspaceRemover>(options.data_dir);
   if (auto orphans = s->journal_->fail_interrupted(); orphans && !orphans->empty())
     log.warn(fmt::format("{} execution(s) of a bitter process that ended are marked interrupted; `bitter resume` "
                          "(or the next `bitter serve`) continues them",
@@ -138,6 +139,7 @@ Result<Service::Prepared> Service::prepare(Job job) {
   in.ns = job.ns;
   in.flow_id = job.flow_id;
   config.data_dir = options_.data_dir;
+  config.remover = remover_.get();
   config.nu = nu_;
   config.events = options_.events;
   if (!intake.verdict.accept) {

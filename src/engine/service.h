@@ -20,6 +20,7 @@
 #include "engine/loop.h"
 #include "engine/resilience.h"
 #include "engine/settings.h"
+#include "engine/workspace_remover.h"
 #include "llm/limit.h"
 #include "llm/provider.h"
 #include "sandbox/isolate.h"
@@ -124,6 +125,8 @@ class Service {
   std::unique_ptr<llm::CircuitBreaker> breaker_;
   sandbox::SandboxSupport sandbox_;
   bool probed_ = false;
+  // Outlives the workers (members go after the destructor has joined them).
+  std::unique_ptr<WorkspaceRemover> remover_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -153,13 +154,14 @@ TEST_F(SpeculateE2E, SpeculateOutsideItsRangeIsRefusedBeforeAnyRequest) {
   EXPECT_TRUE(llm_.requests().empty());
 }
 
-// Starts `bitter run` (marked by --timeout 33 so pkill finds only it), waits
-// until the LLM was asked, waits `after`, sends `sig`; returns its result.
+// Starts `bitter run` (marked by --timeout 40+sig so pkill finds only it, not
+// the run of a test beside it), waits until the LLM was asked, waits
+// `after`, sends `sig`; returns its result.
 sandbox::ProcessResult run_and_signal(FakeLlm& llm, const std::vector<std::string>& env, int sig, milliseconds after,
                                       std::vector<std::string> extra = {}) {
   sandbox::ProcessSpec spec;
   spec.argv = {BITTER_BINARY, "run", kEchoContract, "--task", "Echo", "--input", R"({"message":"abc"})", "--llm",
-               "openai", "--timeout", "33", "--json"};
+               "openai", "--timeout", std::to_string(40 + sig), "--json"};
   spec.argv.insert(spec.argv.end(), extra.begin(), extra.end());
   spec.env = env;
   spec.cwd = source_dir().string();
@@ -167,7 +169,8 @@ sandbox::ProcessResult run_and_signal(FakeLlm& llm, const std::vector<std::strin
   std::thread signaller([&] {
     for (int i = 0; i < 1000 && llm.requests().empty(); ++i) std::this_thread::sleep_for(milliseconds(10));
     std::this_thread::sleep_for(after);
-    (void)std::system(("pkill -" + std::to_string(sig) + " -f 'bitter run .*--timeout 33'").c_str());
+    (void)std::system(
+        fmt::format("pkill -{} -f 'bitter run .*--timeout {} '", sig, 40 + sig).c_str());
   });
   auto r = sandbox::run_process(spec);
   signaller.join();
