@@ -212,6 +212,7 @@ std::optional<Failure> Execution::settle(int k, AttemptResult& a, store::Attempt
     row.llm_text = stop->llm_text;
     return *stop->failure;
   }
+  ctx_.hold_for_test(k, 0, "feedback");
   // The candidate that got furthest shows its code to the next attempt.
   const CandidateResult* best = semantic.front();
   for (const auto* r : semantic)
