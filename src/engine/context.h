@@ -48,8 +48,8 @@ class Context {
   // that stage in this process log "BITTER_TEST_HOLD_STAGE: holding <stage>"
   // and sleep 20 s, so tests/e2e/resume_stages_test.cc can kill -9 bitter
   // inside a stage that otherwise takes milliseconds (extract, scan,
-  // output, validate, feedback). Read once; unset, it does nothing
-  // (test_hold.cc).
+  // output, validate, feedback, and "finish": the last attempt recorded,
+  // the execution not yet). Read once; unset, it does nothing (test_hold.cc).
   void hold_for_test(int k, int c, const char* stage_name) const;
 
  private:

@@ -413,6 +413,7 @@ Result<Outcome> Execution::run() {
     }
   }
   row.state = store::to_string(out_.state);
+  ctx_.hold_for_test(0, 0, "finish");
   if (auto s = journal.finish_execution(row); !s) return s.error();
   if (config().events) config().events->on_finish(row, out_);
 

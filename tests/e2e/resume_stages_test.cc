@@ -9,7 +9,8 @@
 // microseconds (the code gate reads 4 MB of source in 0.1 s, while nu needs
 // 12 s to parse it), so they are held by the engine's test knob
 // BITTER_TEST_HOLD_STAGE (engine/context.h), which logs a marker we wait for:
-// extract, scan, output, validate and the feedback step between attempts.
+// extract, scan, output, validate, the feedback step between attempts, and
+// "finish" (the attempt recorded as passed, the execution not yet).
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -175,6 +176,10 @@ const std::vector<StageCase> kCases = {
                           answer(echo_tool("", kFull))};
      },
      "", 2, "", "", 2, 3, 2},
+    // The attempt passed and is recorded so, the execution is not yet: the
+    // tool that passed is not bought again, and the end is SUCCESS.
+    {"finish", [] { return std::vector{answer(echo_tool("", kFull))}; }, "finish", 1, "validate",
+     "", 1, 1, 1, "passed"},
 };
 
 const std::vector<std::string> kPipeline = {"generate", "extract", "syntax",  "scan",
