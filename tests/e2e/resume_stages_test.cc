@@ -11,97 +11,26 @@
 // BITTER_TEST_HOLD_STAGE (engine/context.h), which logs a marker we wait for:
 // extract, scan, output, validate, the feedback step between attempts, and
 // "finish" (the attempt recorded as passed, the execution not yet).
-#include <fcntl.h>
-#include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <functional>
-#include <iterator>
-#include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "support/e2e_fixture.h"
 #include "support/processes.h"
+#include "support/started_bitter.h"
 
 namespace bt::testing {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 using std::chrono::milliseconds;
-
-// `bitter run` started by us, so that we know its pid and kill only it.
-class Started {
- public:
-  Started(const std::vector<std::string>& args, const std::vector<std::string>& env,
-          const fs::path& dir)
-      : out_(dir / "run.out"), err_(dir / "run.err") {
-    std::vector<std::string> argv = {BITTER_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> a, e;
-    for (auto& s : argv) a.push_back(s.data());
-    a.push_back(nullptr);
-    std::vector<std::string> envs = env;
-    for (auto& s : envs) e.push_back(s.data());
-    e.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addchdir_np(&fa, source_dir().c_str());
-    if (posix_spawn(&pid_, BITTER_BINARY, &fa, nullptr, a.data(), e.data()) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  ~Started() {
-    if (pid_ > 0 && !reaped_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  pid_t pid() const { return pid_; }
-  std::string stderr_text() const { return text(err_); }
-  std::string stdout_text() const { return text(out_); }
-  // Still running (not exited on its own)?
-  bool running() const {
-    siginfo_t si{};
-    return ::waitid(P_PID, static_cast<id_t>(pid_), &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-           si.si_pid == 0;
-  }
-  // kill -9 and reap; the wait status.
-  int kill9() {
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    reaped_ = true;
-    return status;
-  }
-
- private:
-  static std::string text(const fs::path& p) {
-    std::ifstream in(p);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  }
-  fs::path out_, err_;
-  pid_t pid_ = -1;
-  bool reaped_ = false;
-};
-
-bool eventually(const std::function<bool()>& f, milliseconds within) {
-  const auto until = std::chrono::steady_clock::now() + within;
-  while (!f()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return true;
-}
 
 // Echo tools: good, one that prints a document the contract rejects (no
 // was_dry_run), one whose source the nu parser needs a while for (a const
@@ -212,9 +141,9 @@ TEST_P(KillNineInAStage, ResumesOnceAndNeverRebuysAnAnswer) {
   auto run_env = env();
   if (!c.hold.empty()) run_env.push_back("BITTER_TEST_HOLD_STAGE=" + c.hold);
   TempDir logs;
-  Started run({"run", kEchoContract, "--task", "Echo the message", "--input",
-               R"({"message":"abc"})", "--llm", "openai", "--max-attempts", "3", "--json"},
-              run_env, logs.path());
+  StartedBitter run({"run", kEchoContract, "--task", "Echo the message", "--input",
+                     R"({"message":"abc"})", "--llm", "openai", "--max-attempts", "3", "--json"},
+                    run_env, logs.path());
   ASSERT_GT(run.pid(), 0);
 
   // Wait until bitter is inside the stage: its marker (knob), its nu child,
