@@ -73,6 +73,7 @@ std::string execute_failure_text(const sandbox::ProcessResult& run, std::chrono:
 
 CandidateResult extract(Context& ctx, int k, int c, CandidateResult r) {
   const auto t0 = SteadyClock::now();
+  ctx.hold_for_test(k, c, kExtract);
   auto ex = llm::extract_code(r.llm_text);
   ctx.stage(k, c, kExtract, ex.found, t0,
             {{"summary", ex.found ? fmt::format("{} lines of code", std::count(ex.code.begin(), ex.code.end(), '\n'))
@@ -203,6 +204,7 @@ CandidateResult check_and_run(Context& ctx, int k, int c, const fs::path& worksp
   // Code gate: a blocked tool never runs; it is quarantined and the findings
   // go back to the LLM. Warnings are recorded and shown.
   t0 = SteadyClock::now();
+  ctx.hold_for_test(k, c, kScan);
   static const gate::RuleSet kBuiltinRules = gate::RuleSet::builtin();
   const auto scanned = gate::scan(code, gate::Runtime::nu, config.scan_rules ? *config.scan_rules : kBuiltinRules);
   nlohmann::json scan_detail = scanned.to_json();
@@ -257,6 +259,7 @@ CandidateResult check_and_run(Context& ctx, int k, int c, const fs::path& worksp
                   kAtExecute);
 
   t0 = SteadyClock::now();
+  ctx.hold_for_test(k, c, kOutput);
   if (run->stdout_truncated) {
     ctx.stage(k, c, kOutput, false, t0, {{"summary", "stdout exceeded the cap"}});
     return failed(Failure{kOutput,
@@ -286,6 +289,7 @@ CandidateResult check_and_run(Context& ctx, int k, int c, const fs::path& worksp
   ctx.stage(k, c, kOutput, true, t0, {{"summary", "one JSON document"}});
 
   t0 = SteadyClock::now();
+  ctx.hold_for_test(k, c, kValidate);
   auto report = contract::validate(*ctx.in.model, doc);
   nlohmann::json list = nlohmann::json::array();
   for (const auto& v : report.violations) list.push_back(contract::to_json(v));

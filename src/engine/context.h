@@ -44,6 +44,14 @@ class Context {
   void stage(int k, int c, const std::string& name, bool ok, SteadyClock::time_point started,
              nlohmann::json detail = nlohmann::json::object());
 
+  // FOR TESTS ONLY. BITTER_TEST_HOLD_STAGE=<stage> makes the first start of
+  // that stage in this process log "BITTER_TEST_HOLD_STAGE: holding <stage>"
+  // and sleep 20 s, so tests/e2e/resume_stages_test.cc can kill -9 bitter
+  // inside a stage that otherwise takes milliseconds (extract, scan,
+  // output, validate, feedback, and "finish": the last attempt recorded,
+  // the execution not yet). Read once; unset, it does nothing (test_hold.cc).
+  void hold_for_test(int k, int c, const char* stage_name) const;
+
  private:
   std::optional<bt::Clock::TimePoint> deadline_;
 };

@@ -213,6 +213,7 @@ std::optional<Failure> Execution::settle(int k, AttemptResult& a, store::Attempt
     row.llm_text = stop->llm_text;
     return *stop->failure;
   }
+  ctx_.hold_for_test(k, 0, "feedback");
   // The candidate that got furthest shows its code to the next attempt.
   const CandidateResult* best = semantic.front();
   for (const auto* r : semantic)
@@ -413,6 +414,7 @@ Result<Outcome> Execution::run() {
     }
   }
   row.state = store::to_string(out_.state);
+  ctx_.hold_for_test(0, 0, "finish");
   if (auto s = journal.finish_execution(row); !s) return s.error();
   if (config().events) config().events->on_finish(row, out_);
 

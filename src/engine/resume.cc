@@ -25,7 +25,10 @@ ResumePoint resume_point(const store::ExecutionRow& e, const std::vector<store::
   r.trace_id = e.trace_id;
   r.next_attempt = 1;
   for (const auto& a : attempts) {
-    if (a.outcome.empty()) {  // started, never finished: the crash happened here
+    // Started and never finished: the crash happened here. Or it passed and
+    // the crash came before the execution was finished: redone from its
+    // answer, not followed by an attempt that would ask the LLM again.
+    if (a.outcome.empty() || a.outcome == "passed") {
       r.next_attempt = a.attempt;
       r.recorded_answers = recorded_answers(stages, a.attempt);
       // The attempt row has candidate 0's answer even if its stage was not written.

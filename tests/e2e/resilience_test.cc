@@ -1,16 +1,16 @@
 // End-to-end: a flaky or dead LLM endpoint and the execution deadline, with
 // the real binary against the fake OpenAI-compatible server.
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "sandbox/process.h"
 #include "support/e2e_fixture.h"
+#include "support/started_bitter.h"
 
 namespace bt::testing {
 namespace {
@@ -136,22 +136,15 @@ TEST_F(ResilienceE2E, KillNineLeavesTheAnswerRecordedAndTheExecutionSettled) {
   const std::string slow = "def main [] {\n  sleep 30sec\n  {} | to json -r\n}\n";
   llm_.script({{200, nu_answer(slow)}});
   // Start bitter, wait until the tool runs (the LLM was asked), kill -9 it.
-  sandbox::ProcessSpec spec;
-  spec.argv = {BITTER_BINARY, "run", kEchoContract, "--task", "Echo", "--input", R"({"message":"x"})", "--llm",
-               "openai", "--timeout", "30", "--json"};
-  spec.env = env();
-  spec.cwd = source_dir().string();
-  spec.timeout = milliseconds(60'000);
-  std::thread killer([&] {
-    for (int i = 0; i < 500 && llm_.requests().empty(); ++i) std::this_thread::sleep_for(milliseconds(10));
-    std::this_thread::sleep_for(milliseconds(700));  // into the execute stage
-    for (const auto& line : {std::string("pkill -9 -f 'bitter run .*--timeout 30'")})
-      (void)std::system(line.c_str());
-  });
-  auto killed = sandbox::run_process(spec);
-  killer.join();
-  ASSERT_TRUE(killed.ok());
-  EXPECT_EQ(killed->term_signal, SIGKILL) << killed->out << killed->err;
+  TempDir logs;
+  StartedBitter run({"run", kEchoContract, "--task", "Echo", "--input", R"({"message":"x"})", "--llm", "openai",
+                     "--timeout", "30", "--json"},
+                    env(), logs.path());
+  ASSERT_GT(run.pid(), 0);
+  for (int i = 0; i < 500 && llm_.requests().empty(); ++i) std::this_thread::sleep_for(milliseconds(10));
+  std::this_thread::sleep_for(milliseconds(700));  // into the execute stage
+  const int status = run.kill9();
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << run.stdout_text() << run.stderr_text();
 
   auto list = run_bitter({"list", "--json"}, env());
   const json rows = json::parse(list.out, nullptr, false);
@@ -166,21 +159,15 @@ TEST_F(ResilienceE2E, KillNineLeavesTheAnswerRecordedAndTheExecutionSettled) {
 // Runs `bitter run ... --timeout 31` and kill -9s it `after` the LLM got
 // `requests` requests; returns when it is dead.
 void run_and_kill(FakeLlm& llm, const std::vector<std::string>& env, size_t requests, milliseconds after) {
-  sandbox::ProcessSpec spec;
-  spec.argv = {BITTER_BINARY, "run", kEchoContract, "--task", "Echo", "--input", R"({"message":"abc"})", "--llm",
-               "openai", "--timeout", "31", "--json"};
-  spec.env = env;
-  spec.cwd = source_dir().string();
-  spec.timeout = milliseconds(60'000);
-  std::thread killer([&] {
-    for (int i = 0; i < 1000 && llm.requests().size() < requests; ++i) std::this_thread::sleep_for(milliseconds(10));
-    std::this_thread::sleep_for(after);
-    (void)std::system("pkill -9 -f 'bitter run .*--timeout 31'");
-  });
-  auto killed = sandbox::run_process(spec);
-  killer.join();
-  ASSERT_TRUE(killed.ok());
-  ASSERT_EQ(killed->term_signal, SIGKILL) << killed->out << killed->err;
+  TempDir logs;
+  StartedBitter run({"run", kEchoContract, "--task", "Echo", "--input", R"({"message":"abc"})", "--llm", "openai",
+                     "--timeout", "31", "--json"},
+                    env, logs.path());
+  ASSERT_GT(run.pid(), 0);
+  for (int i = 0; i < 1000 && llm.requests().size() < requests; ++i) std::this_thread::sleep_for(milliseconds(10));
+  std::this_thread::sleep_for(after);
+  const int status = run.kill9();
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << run.stdout_text() << run.stderr_text();
 }
 
 const std::string kSlowGoodTool = R"(def main [] {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <ios>
 #include <iterator>
 #include <string>
 
@@ -27,8 +28,13 @@ inline int processes_with(const std::string& marker) {
   for (const auto& e : std::filesystem::directory_iterator("/proc")) {
     const std::string name = e.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(e.path() / "cmdline");
-    std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string cmd;
+    try {
+      std::ifstream in(e.path() / "cmdline");
+      cmd.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    } catch (const std::ios_base::failure&) {
+      continue;  // it ended while we read (ESRCH): not live
+    }
     for (char& c : cmd)
       if (c == '\0') c = ' ';
     if (cmd.find(marker) != std::string::npos && process_alive(std::stoi(name))) ++n;
