@@ -324,9 +324,13 @@ Result<Outcome> Execution::run() {
   const auto started = SteadyClock::now();
   store::ExecutionRow row = execution_row(config(), in(), ctx_.execution_id, ctx_.trace_id);
   store::Journal& journal = ctx_.journal;
-  if (!in().resume && in().execution_id.empty())
+  if (!in().resume && in().execution_id.empty()) {
+    // Not queued first: it is created running, in one commit.
+    row.state = store::to_string(store::State::RUNNING);
     if (auto s = journal.create_execution(row); !s) return s.error();
-  if (auto s = journal.set_state(row.id, store::State::RUNNING); !s) return s.error();
+  } else if (auto s = journal.set_state(row.id, store::State::RUNNING); !s) {
+    return s.error();
+  }
   ctx_.log.info(fmt::format("execution {} started: model {}, up to {} attempts{}, LLM {}", row.id, in().model->name,
                             config().max_attempts,
                             out_.candidates > 1 ? fmt::format(" of {} candidates", out_.candidates) : "",

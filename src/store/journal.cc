@@ -319,15 +319,20 @@ Status Journal::set_state(const std::string& id, State state, const std::string&
 
 Status Journal::start_attempt(const std::string& id, int attempt) {
   std::lock_guard lock(mu_);
+  // One commit for both rows (a commit costs more than either statement).
+  if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
   // A resumed attempt starts again in its own row (its answer kept).
   Stmt s(*stmts_,
          "INSERT INTO attempts (execution_id, attempt, started_at) VALUES (?,?,?) "
          "ON CONFLICT(execution_id, attempt) DO NOTHING");
   s.bind(id).bind(attempt).bind(now_rfc3339());
-  if (auto st = s.done(); !st) return st;
   Stmt u(*stmts_, "UPDATE executions SET attempts = ?, updated_at = ? WHERE id = ?");
   u.bind(attempt).bind(now_rfc3339()).bind(id);
-  return u.done();
+  Status done = s.done();
+  if (done) done = u.done();
+  if (done) done = exec("COMMIT");
+  if (!done) (void)exec("ROLLBACK");
+  return done;
 }
 
 Status Journal::finish_attempt(const std::string& id, const AttemptRow& a) {
