@@ -154,6 +154,9 @@ CandidateResult generate(Context& ctx, const CandidateTask& t) {
              {"prompt_tokens", answer->prompt_tokens},
              {"completion_tokens", answer->completion_tokens},
              {"text", answer->text}});
+  // The disk makes it durable while extract, the syntax check and the scan
+  // go on; the tool does not run before it is (check_and_run waits).
+  r.answer_durable = std::async(std::launch::async, [&journal = ctx.journal] { return journal.sync_checkpoint(); });
   if (answer->truncated()) {
     r.failure = Failure{kGenerate, "your answer was cut off (finish_reason \"length\") before it was complete",
                         "Write a shorter tool: one fenced ```nu block, no explanation around it.", {}, {}, {}};
@@ -165,7 +168,7 @@ CandidateResult generate(Context& ctx, const CandidateTask& t) {
 }  // namespace
 
 CandidateResult check_and_run(Context& ctx, int k, int c, const fs::path& workspace, const std::string& code,
-                              const CancelToken* cancel) {
+                              const CancelToken* cancel, std::future<Status>* answer_durable) {
   const LoopConfig& config = ctx.config;
   const fs::path tool = workspace / "tool.nu";
   if (auto s = write_file_atomic(tool, code); !s) return stopped(s.error(), kExecute, kAtSyntax);
@@ -232,6 +235,8 @@ CandidateResult check_and_run(Context& ctx, int k, int c, const fs::path& worksp
   spec.stdout_cap = config.stdout_cap;
   spec.stderr_cap = config.stderr_cap;
   if (iso) spec.isolation = *iso;
+  if (answer_durable && answer_durable->valid())
+    if (auto s = answer_durable->get(); !s) return stopped(s.error(), kExecute, kAtExecute);
   t0 = SteadyClock::now();
   auto run = sandbox::run_process(spec);
   if (!run) {
@@ -313,7 +318,8 @@ CandidateResult check_and_run(Context& ctx, int k, int c, const fs::path& worksp
 CandidateResult run_candidate(Context& ctx, const CandidateTask& t) {
   CandidateResult r = generate(ctx, t);
   if (r.failure || r.stopped_by) return r;
-  CandidateResult checked = check_and_run(ctx, t.attempt, t.candidate, t.workspace, r.code, t.cancel);
+  CandidateResult checked =
+      check_and_run(ctx, t.attempt, t.candidate, t.workspace, r.code, t.cancel, &r.answer_durable);
   checked.llm_text = std::move(r.llm_text);
   checked.code = std::move(r.code);
   return checked;

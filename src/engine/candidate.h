@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <future>
 #include <optional>
 #include <string>
 
@@ -37,6 +38,9 @@ struct CandidateResult {
   nlohmann::json output;
   std::string output_text;  // the tool's stdout as printed (keeps its key order)
   int reached = 0;          // how far it got (pipeline position), to pick whose code to show next
+  // The journal's sync that makes the LLM answer durable, running beside the
+  // gates (BITTER_JOURNAL_SYNC=checkpoints); waited for before the tool runs.
+  std::future<Status> answer_durable;
   bool passed() const { return !failure && !stopped_by; }
 };
 
@@ -45,6 +49,7 @@ CandidateResult run_candidate(Context& ctx, const CandidateTask& task);
 // The gates, the sandboxed run and the contract check for code already in
 // hand (a candidate's extraction, or a cached tool at attempt 0).
 CandidateResult check_and_run(Context& ctx, int k, int c, const std::filesystem::path& workspace,
-                              const std::string& code, const CancelToken* cancel);
+                              const std::string& code, const CancelToken* cancel,
+                              std::future<Status>* answer_durable = nullptr);
 
 }  // namespace bt::engine::detail

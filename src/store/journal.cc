@@ -1,10 +1,13 @@
 #include "store/journal.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 
 #include <fmt/format.h>
@@ -243,6 +246,15 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
                              "executions ADD COLUMN flow_id TEXT NOT NULL DEFAULT ''",
                              "stages ADD COLUMN candidate INTEGER NOT NULL DEFAULT 0"})
     sqlite3_exec(db, (std::string("ALTER TABLE ") + column).c_str(), nullptr, nullptr, nullptr);
+  // The set-up committed in WAL mode, so the -wal file exists; it keeps its
+  // inode while any connection is open (this one is).
+  if (j->sync_ == Sync::checkpoints) {
+    j->wal_fd_ = ::open((file.string() + "-wal").c_str(), O_RDONLY | O_CLOEXEC);
+    if (j->wal_fd_ < 0) {  // cannot happen in WAL mode; if it does, sync every commit
+      j->sync_ = Sync::every;
+      sqlite3_exec(db, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+    }
+  }
   return j;
 }
 
@@ -251,6 +263,7 @@ Journal::Journal(sqlite3* db, Sync sync) : db_(db), stmts_(std::make_unique<deta
 Journal::~Journal() {
   stmts_.reset();  // sqlite3_close refuses while statements are prepared
   sqlite3_close(db_);
+  if (wal_fd_ >= 0) ::close(wal_fd_);
 }
 
 void Journal::bump() {
@@ -282,14 +295,13 @@ Status Journal::exec(const std::string& sql) {
   return {};
 }
 
-Status Journal::durable(Stmt& s) {
-  if (sync_ != Sync::checkpoints) return s.done();
-  // In WAL mode a FULL commit syncs the log file, and with it every frame
-  // committed before it.
-  if (auto st = exec("PRAGMA synchronous=FULL"); !st) return st;
-  auto done = s.done();
-  (void)exec("PRAGMA synchronous=NORMAL");
-  return done;
+Status Journal::sync_checkpoint() {
+  if (sync_ != Sync::checkpoints) return {};  // every commit synced already, or none is
+  // In WAL mode a commit is its frames in the -wal file: syncing that file
+  // makes this commit and every one before it durable. Done outside mu_, so
+  // other executions' journal writes do not queue behind the disk.
+  if (::fdatasync(wal_fd_) != 0) return infra_error(std::string("journal: cannot sync: ") + std::strerror(errno));
+  return {};
 }
 
 Status Journal::create_execution(const ExecutionRow& e) {
@@ -358,10 +370,13 @@ Status Journal::add_stage(const std::string& id, const StageRow& st) {
 }
 
 Status Journal::record_answer(const std::string& id, int attempt, const std::string& text) {
-  std::lock_guard lock(mu_);
-  Stmt s(*stmts_, "UPDATE attempts SET llm_text = ? WHERE execution_id = ? AND attempt = ?");
-  s.bind(text).bind(id).bind(attempt);
-  return durable(s);
+  {
+    std::lock_guard lock(mu_);
+    Stmt s(*stmts_, "UPDATE attempts SET llm_text = ? WHERE execution_id = ? AND attempt = ?");
+    s.bind(text).bind(id).bind(attempt);
+    if (auto st = s.done(); !st) return st;
+  }
+  return {};
 }
 
 Result<std::vector<std::string>> Journal::fail_interrupted() {
@@ -402,13 +417,16 @@ Result<bool> Journal::claim(const std::string& id, const std::string& previous_o
 }
 
 Status Journal::finish_execution(const ExecutionRow& e) {
-  std::lock_guard lock(mu_);
-  Stmt s(*stmts_,
-         "UPDATE executions SET state = ?, attempts = ?, duration_ms = ?, tool_path = ?, "
-         "tool_code = ?, output_json = ?, reason = ?, updated_at = ? WHERE id = ?");
-  s.bind(e.state).bind(e.attempts).bind(e.duration_ms).bind(e.tool_path).bind(e.tool_code)
-      .bind(e.output_json).bind(e.reason).bind(now_rfc3339()).bind(e.id);
-  return durable(s);
+  {
+    std::lock_guard lock(mu_);
+    Stmt s(*stmts_,
+           "UPDATE executions SET state = ?, attempts = ?, duration_ms = ?, tool_path = ?, "
+           "tool_code = ?, output_json = ?, reason = ?, updated_at = ? WHERE id = ?");
+    s.bind(e.state).bind(e.attempts).bind(e.duration_ms).bind(e.tool_path).bind(e.tool_code)
+        .bind(e.output_json).bind(e.reason).bind(now_rfc3339()).bind(e.id);
+    if (auto st = s.done(); !st) return st;
+  }
+  return sync_checkpoint();
 }
 
 Result<std::optional<ExecutionRow>> Journal::get(const std::string& id) {

@@ -110,9 +110,14 @@ class Journal {
   Status start_attempt(const std::string& id, int attempt);
   Status finish_attempt(const std::string& id, const AttemptRow& a);
   Status add_stage(const std::string& id, const StageRow& s);
-  // The LLM's answer, written as soon as it arrives: a crash after it must
-  // not lose what was paid for.
+  // The LLM's answer, written as soon as it arrives: a crash of bitter after
+  // it returns does not lose what was paid for. A crash of the machine does
+  // not either once sync_checkpoint() has returned.
   Status record_answer(const std::string& id, int attempt, const std::string& text);
+  // Under BITTER_JOURNAL_SYNC=checkpoints (the default) makes every commit so
+  // far reach the disk; under `every` they have already, under `off` none
+  // does. Any thread; the journal stays usable while the disk works.
+  Status sync_checkpoint();
   // Executions left CREATED/QUEUED/RUNNING by a bitter process that no longer
   // runs are marked FAILED with the reason "interrupted"; returns their ids.
   Result<std::vector<std::string>> fail_interrupted();
@@ -161,9 +166,6 @@ class Journal {
   enum class Sync { every, checkpoints, off };
   Journal(sqlite3* db, Sync sync);
   Status exec(const std::string& sql);
-  // Runs a prepared write; under Sync::checkpoints this commit and every
-  // one before it reach the disk before it returns.
-  Status durable(detail::Stmt& s);
 
   void bump();
 
@@ -171,6 +173,7 @@ class Journal {
   sqlite3* db_;
   std::unique_ptr<detail::StmtCache> stmts_;  // guarded by mu_
   Sync sync_;
+  int wal_fd_ = -1;  // the -wal file, for sync_checkpoint
   mutable std::mutex change_mu_;
   mutable std::condition_variable change_cv_;
   uint64_t changes_ = 0;

@@ -141,6 +141,7 @@ TEST_F(JournalTest, EverySyncModeRecordsTheSameAndABadOneIsRefused) {
     ASSERT_TRUE((*j)->create_execution(row("e1")).ok());
     ASSERT_TRUE((*j)->start_attempt("e1", 1).ok());
     ASSERT_TRUE((*j)->record_answer("e1", 1, "the answer").ok());
+    ASSERT_TRUE((*j)->sync_checkpoint().ok()) << mode;
     auto attempts = (*j)->attempts("e1");
     ASSERT_TRUE(attempts.ok());
     EXPECT_EQ((*attempts)[0].llm_text, "the answer") << mode;
