@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Launch overhead of the sandbox: /bin/true and a `nu -c '1'` one-liner run
 # (a) plain, (b) through `bitter exec` (sandboxed), (c) through bubblewrap
-# set up comparably. Uses hyperfine when present (installs it, and bwrap,
-# with apt when run as root). Not part of ctest.
+# set up comparably and, for true.sh, (d) in bare namespaces (util-linux
+# unshare: the kernel's share of the cost). Uses hyperfine when present
+# (installs it, and bwrap, with apt when run as root). Not part of ctest.
 #
 #   bench/sandbox_bench.sh [BUILD_DIR] [RUNS]
 set -euo pipefail
@@ -37,6 +38,8 @@ bwrap_cmd=(bwrap --unshare-all --die-with-parent --new-session --ro-bind /usr /u
   --proc /proc --dev /dev --tmpfs /tmp --ro-bind "$nu" "$nu" --bind "$work/ws" "$work/ws"
   --chdir "$work/ws" --clearenv)
 
+unshare_cmd=(--user --map-root-user --mount --net --pid --ipc --uts --fork)
+
 declare -A ms
 measure() {  # name command...
   local name=$1; shift
@@ -60,6 +63,11 @@ measure "true plain" /bin/true
 measure "true.sh plain" /bin/bash "$work/true.sh"
 measure "true.sh bitter-exec" "$bitter" exec "$work/true.sh" --input ''
 ((have_bwrap)) && measure "true.sh bwrap" "${bwrap_cmd[@]}" --ro-bind "$work/true.sh" "$work/true.sh" /bin/bash "$work/true.sh"
+# The kernel's share: the same namespaces created and torn down, nothing
+# mounted, no sandbox tool at all (util-linux unshare).
+have_unshare=0
+command -v unshare >/dev/null && unshare "${unshare_cmd[@]}" /bin/true 2>/dev/null && have_unshare=1
+((have_unshare)) && measure "true.sh unshare" unshare "${unshare_cmd[@]}" /bin/bash "$work/true.sh"
 measure "nu plain" "$nu" --no-config-file -c 1
 measure "nu bitter-exec" "$bitter" exec "$work/one.nu" --input '' --nu "$nu"
 ((have_bwrap)) && measure "nu bwrap" "${bwrap_cmd[@]}" "$nu" --no-config-file -c 1
@@ -67,6 +75,6 @@ measure "nu bitter-exec" "$bitter" exec "$work/one.nu" --input '' --nu "$nu"
 over() { awk -v a="${ms[$1]}" -v b="${ms[$2]}" 'BEGIN{printf "%+.2f ms", a-b}'; }
 echo
 echo "overhead over plain:"
-echo "  true.sh: bitter exec $(over 'true.sh bitter-exec' 'true.sh plain')$( ((have_bwrap)) && echo ", bwrap $(over 'true.sh bwrap' 'true.sh plain')")"
+echo "  true.sh: bitter exec $(over 'true.sh bitter-exec' 'true.sh plain')$( ((have_bwrap)) && echo ", bwrap $(over 'true.sh bwrap' 'true.sh plain')")$( ((have_unshare)) && echo ", namespaces alone $(over 'true.sh unshare' 'true.sh plain')")"
 echo "  nu:      bitter exec $(over 'nu bitter-exec' 'nu plain')$( ((have_bwrap)) && echo ", bwrap $(over 'nu bwrap' 'nu plain')")"
 echo "(bitter exec also starts bitter itself, creates and removes a workspace and sweeps old ones)"

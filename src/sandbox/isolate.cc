@@ -70,6 +70,15 @@ void close_from(unsigned lo, unsigned hi) {
   fail(exec_fd, kStepExec, errno);
 }
 
+struct ToolStart {
+  const InitArgs* args;
+  int exec_fd;
+};
+int tool_entry(void* p) {
+  const auto* t = static_cast<const ToolStart*>(p);
+  tool_main(*t->args, t->exec_fd);
+}
+
 }  // namespace
 
 Result<IsolationPlan> prepare_isolation(const Isolation& iso) {
@@ -141,14 +150,13 @@ void sandbox_init_main(const InitArgs& a) {
 
   int exec_pipe[2];
   if (::pipe2(exec_pipe, O_CLOEXEC) != 0) fail(a.report, kStepFork, errno);
-  // Raw clone, not fork(): glibc's fork runs atfork handlers and takes locks
-  // another thread of bitter may have held at the time of our clone.
-  const pid_t tool = clone_into(0);
+  // Not fork(): glibc's fork runs atfork handlers and takes locks another
+  // thread of bitter may have held at the time of our clone. vfork-style, the
+  // tool does not copy our page tables (a copy of bitter's) only to drop them
+  // at execve; we are single-threaded and wait for that execve anyway.
+  ToolStart start{&a, exec_pipe[1]};
+  const pid_t tool = vfork_into(tool_entry, &start);
   if (tool < 0) fail(a.report, kStepFork, errno);
-  if (tool == 0) {
-    ::close(exec_pipe[0]);
-    tool_main(a, exec_pipe[1]);
-  }
   ::close(exec_pipe[1]);
   // Our copies of the tool's stdio must go, or the parent never sees EOF.
   ::close(a.in);

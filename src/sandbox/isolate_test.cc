@@ -83,6 +83,28 @@ TEST(Isolate, ToolIsPidOneChildInItsOwnNamespaces) {
   EXPECT_EQ(r.out, "2\nsandbox\n65534\n" + s.ws().string() + "\n") << r.err;
 }
 
+// What the kernel says about the tool itself (grep, which leaves its signal
+// mask alone, unlike a shell): no capability in any set, no way to regain
+// one, the filter installed, and no signal blocked or ignored.
+TEST(Isolate, ToolStartsWithNoPrivilegesAndDefaultSignals) {
+  Scratch s;
+  auto r = run(isolated(
+      s.ws(),
+      {"/bin/grep", "-E", "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp|SigBlk|SigIgn):",
+       "/proc/self/status"}));
+  EXPECT_EQ(r.out,
+            "SigBlk:\t0000000000000000\n"
+            "SigIgn:\t0000000000000000\n"
+            "CapInh:\t0000000000000000\n"
+            "CapPrm:\t0000000000000000\n"
+            "CapEff:\t0000000000000000\n"
+            "CapBnd:\t0000000000000000\n"
+            "CapAmb:\t0000000000000000\n"
+            "NoNewPrivs:\t1\n"
+            "Seccomp:\t2\n")
+      << r.err;
+}
+
 ProcessResult py(const fs::path& ws, const std::string& code) {
   return run(isolated(ws, {"/usr/bin/python3", "-I", "-c", code}));
 }
@@ -182,8 +204,8 @@ TEST(Isolate, ForkBombIsBounded) {
   // Every copy of the bomb is a fork of this bash, so its command line carries
   // the marker: we count exactly the bomb's processes, not other tests' tools.
   const std::string marker = "bomb-marker-" + std::to_string(::getpid());
-  auto spec = isolated(s.ws(), {"/bin/bash", "-c",
-                                ": " + marker + "; b() { b | b & }; b; sleep 1; echo survived"});
+  auto spec = isolated(
+      s.ws(), {"/bin/bash", "-c", ": " + marker + "; b() { b | b & }; b; sleep 1; echo survived"});
   spec.timeout = 3s;
   const auto t0 = std::chrono::steady_clock::now();
   auto r = run(spec);

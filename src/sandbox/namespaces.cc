@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -37,6 +38,26 @@ pid_t clone_into(unsigned long flags) {
   // Raw clone with no new stack behaves like fork(); glibc's clone() wrapper
   // would want a stack and a function.
   return static_cast<pid_t>(::syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, 0));
+}
+
+pid_t vfork_into(int (*fn)(void*), void* arg) {
+  // Enough for the child's few calls and the dynamic linker's lazy binding
+  // (which saves the vector registers); the lowest page stays a guard.
+  constexpr size_t kStack = 256 << 10, kGuard = 4096;
+  void* stack = ::mmap(nullptr, kStack, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) return -1;
+  ::mprotect(stack, kGuard, PROT_NONE);
+  sigset_t all, old;
+  sigfillset(&all);
+  ::sigprocmask(SIG_SETMASK, &all, &old);
+  const pid_t pid =
+      ::clone(fn, static_cast<char*>(stack) + kStack, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+  const int err = errno;
+  ::sigprocmask(SIG_SETMASK, &old, nullptr);
+  ::munmap(stack, kStack);
+  errno = err;
+  return pid;
 }
 
 IdMaps id_maps_for(uid_t tool_uid, gid_t tool_gid) {

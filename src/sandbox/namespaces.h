@@ -19,6 +19,15 @@ unsigned long namespace_flags(bool user_ns);
 // async-signal-safe calls, as after fork().
 pid_t clone_into(unsigned long flags);
 
+// posix_spawn-style start of a child that execs at once: it runs fn(arg) on a
+// stack of its own in our memory (CLONE_VM), and we are suspended until it
+// has called execve or exited (CLONE_VFORK). No page tables are copied, and
+// none are torn down again at its execve. Only for single-threaded callers
+// (the sandbox init): fn must stick to async-signal-safe calls, as after
+// vfork(), and our signals are blocked meanwhile so no handler of ours runs
+// in it. Returns the child's pid, or -1 with errno.
+pid_t vfork_into(int (*fn)(void*), void* arg);
+
 // The maps for a user namespace. As root we map ns root to host root, so the
 // sandbox init can still reach root-owned 0700 directories to bind-mount
 // them, and the tool's uid to itself, so the tool runs as a real unprivileged
