@@ -45,6 +45,8 @@ for sync in checkpoints every off; do
   printf '  journal sync %-11s %6.2f ms/attempt (p50 %.2f, p95 %.2f; LLM + children %.1f ms)\n' "$sync" \
     "${overhead[$sync]}" "$(field "$line" overhead_ms_per_attempt_p50)" "$(field "$line" overhead_ms_per_attempt_p95)" \
     "$(field "$line" llm_and_children_ms_per_attempt)"
+  printf '    of which: input gate %.2f ms/execution, between stages %.2f ms/attempt\n' \
+    "$(field "$line" intake_ms_per_execution)" "$(field "$line" between_stages_ms_per_attempt)"
 done
 
 echo "== step-per-process design ($steps attempts of 6 nu -c steps)"
