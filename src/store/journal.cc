@@ -370,13 +370,10 @@ Status Journal::add_stage(const std::string& id, const StageRow& st) {
 }
 
 Status Journal::record_answer(const std::string& id, int attempt, const std::string& text) {
-  {
-    std::lock_guard lock(mu_);
-    Stmt s(*stmts_, "UPDATE attempts SET llm_text = ? WHERE execution_id = ? AND attempt = ?");
-    s.bind(text).bind(id).bind(attempt);
-    if (auto st = s.done(); !st) return st;
-  }
-  return {};
+  std::lock_guard lock(mu_);
+  Stmt s(*stmts_, "UPDATE attempts SET llm_text = ? WHERE execution_id = ? AND attempt = ?");
+  s.bind(text).bind(id).bind(attempt);
+  return s.done();
 }
 
 Result<std::vector<std::string>> Journal::fail_interrupted() {
