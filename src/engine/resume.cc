@@ -57,6 +57,14 @@ Result<Job> resume_job(store::Journal& journal, const store::ExecutionRow& e, nl
   if (!attempts) return attempts.error();
   auto stages = journal.stages(e.id);
   if (!stages) return stages.error();
+  // Killed on request, then bitter died before it could close the execution:
+  // the kill stands, and nothing is asked of the LLM again.
+  for (const auto& a : *attempts)
+    if (a.outcome == "killed") {
+      const std::string why = "killed: the kill came just before the bitter that ran it ended";
+      if (auto s = journal.set_state(e.id, store::State::KILLED, why); !s) return s.error();
+      return usage_error("execution " + e.id + " was killed before its bitter ended; it stays KILLED, not resumed");
+    }
   // Claim it: only the process that moves the owner from the dead one runs it.
   auto claimed = journal.claim(e.id, e.owner);
   if (!claimed) return claimed.error();
