@@ -328,6 +328,39 @@ TEST(Isolate, ConcurrentRunsCannotSeeEachOther) {
   EXPECT_NE(rb.err.find("No such file"), std::string::npos);
 }
 
+// Both tools run as the same uid; each sandbox's process limit must still
+// be its own, or one execution's fork bomb would leave every other one
+// unable to start a process.
+TEST(Isolate, OneToolsForkBombLeavesAnotherItsOwnProcesses) {
+  Scratch s;
+  fs::create_directories(s.dir / "work" / "b");
+  ProcessResult bomb, other;
+  std::thread ta([&] {
+    bomb = py(s.ws(),
+              "import os, time\n"
+              "kids = 0\n"
+              "try:\n"
+              "    while kids < 200:\n"
+              "        if os.fork() == 0:\n"
+              "            time.sleep(6); os._exit(0)\n"
+              "        kids += 1\n"
+              "except OSError as e:\n"
+              "    print('bounded at', kids, e.strerror)\n"
+              "open('full', 'w').close()\n"
+              "time.sleep(3)\n");
+  });
+  for (int i = 0; i < 1000 && !fs::exists(s.ws() / "full"); ++i) std::this_thread::sleep_for(10ms);
+  const bool full = fs::exists(s.ws() / "full");
+  if (full)
+    other = sh(s.dir / "work" / "b",
+               "i=0; while [ $i -lt 8 ]; do sleep 0.2 & i=$((i+1)); done; wait; echo ok");
+  ta.join();
+  ASSERT_TRUE(full) << "the bomb never filled its quota: " << bomb.out << bomb.err;
+  EXPECT_EQ(bomb.out.rfind("bounded at", 0), 0u) << bomb.out << bomb.err;
+  EXPECT_EQ(other.out, "ok\n") << other.err;
+  EXPECT_EQ(other.err, "");
+}
+
 TEST(Isolate, NuToolRunsWithItsInput) {
   Scratch s;
   auto r = run(nu_spec(s.ws(),
