@@ -1,7 +1,9 @@
 #include "engine/candidate.h"
 
 #include <algorithm>
+#include <future>
 #include <random>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -156,7 +158,11 @@ CandidateResult generate(Context& ctx, const CandidateTask& t) {
              {"text", answer->text}});
   // The disk makes it durable while extract, the syntax check and the scan
   // go on; the tool does not run before it is (check_and_run waits).
-  r.answer_durable = std::async(std::launch::async, [&journal = ctx.journal] { return journal.sync_checkpoint(); });
+  try {
+    r.answer_durable = std::async(std::launch::async, [&journal = ctx.journal] { return journal.sync_checkpoint(); });
+  } catch (const std::system_error&) {  // no thread to spare: sync here instead
+    if (auto s = ctx.journal.sync_checkpoint(); !s) return stopped(s.error(), kGenerate, kAtGenerate);
+  }
   if (answer->truncated()) {
     r.failure = Failure{kGenerate, "your answer was cut off (finish_reason \"length\") before it was complete",
                         "Write a shorter tool: one fenced ```nu block, no explanation around it.", {}, {}, {}};
