@@ -10,6 +10,7 @@
 
 #include "contract/formats.h"
 #include "contract/plan.h"
+#include "util/json_depth.h"
 
 namespace bt::contract {
 
@@ -488,30 +489,15 @@ bool trailing_content(const char* end_of_value, const char* end) {
 // gives up near 1,000 levels, so deeper records are a parse error in both
 // modes, as simdjson's DOM parser would report (DEPTH_ERROR at 1024).
 // Found with the 10,000-deep record of fuzz_regression_test.cc (fuzz/README.md).
-constexpr size_t kMaxJsonDepth = simdjson::DEFAULT_MAX_DEPTH;
+constexpr size_t kMaxRecordDepth = simdjson::DEFAULT_MAX_DEPTH;
 
 bool nested_too_deep(std::string_view s) {
-  if (s.size() <= kMaxJsonDepth) return false;  // each level needs a byte: the common case costs nothing
-  size_t depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return true;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return false;
+  // Each level needs a byte: the common case costs nothing.
+  return s.size() > kMaxRecordDepth && nests_too_deep(s, kMaxRecordDepth);
 }
 
 std::string too_deep_message() {
-  return "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+  return "JSON nested deeper than " + std::to_string(kMaxRecordDepth) + " levels";
 }
 
 }  // namespace
