@@ -170,14 +170,6 @@ void run_and_kill(FakeLlm& llm, const std::vector<std::string>& env, size_t requ
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << run.stdout_text() << run.stderr_text();
 }
 
-const std::string kSlowGoodTool = R"(def main [] {
-  let input = $in | from json
-  sleep 2sec
-  let m = $input.message
-  { success: true, data: { echo: $m, reversed: ($m | str reverse), length: ($m | str length), was_dry_run: false } } | to json -r
-}
-)";
-
 TEST_F(ResilienceE2E, ResumeAfterKillInExecuteDoesNotAskTheLlmAgain) {
   llm_.script({{200, nu_answer(kSlowGoodTool)}});
   run_and_kill(llm_, env(), 1, milliseconds(800));

@@ -49,13 +49,6 @@ const std::string kFull =
     "echo: $m, reversed: ($m | str reverse), length: ($m | str length), was_dry_run: false";
 const std::string kRejected = "echo: $m, reversed: ($m | str reverse), length: ($m | str length)";
 const std::string kSlowParse = "const warm_up = (1..2000000 | math sum)\n\n";
-const std::string kSleepy = R"(def main [] {
-  let input = $in | from json
-  sleep 2sec
-  let m = $input.message
-  { success: true, data: { echo: $m, reversed: ($m | str reverse), length: ($m | str length), was_dry_run: false } } | to json -r
-}
-)";
 
 struct StageCase {
   std::string name;  // the stage killed in (the test name)
@@ -86,7 +79,7 @@ const std::vector<StageCase> kCases = {
     {"syntax", [] { return std::vector{answer(echo_tool(kSlowParse, kFull))}; }, "", 1, "extract",
      "--ide-check 20 "},
     {"scan", [] { return std::vector{answer(echo_tool("", kFull))}; }, "scan", 1, "syntax"},
-    {"execute", [] { return std::vector{answer(kSleepy)}; }, "", 1, "scan", "--stdin "},
+    {"execute", [] { return std::vector{answer(kSlowGoodTool)}; }, "", 1, "scan", "--stdin "},
     {"output", [] { return std::vector{answer(echo_tool("", kFull))}; }, "output", 1, "execute"},
     {"validate", [] { return std::vector{answer(echo_tool("", kFull))}; }, "validate", 1, "output"},
     // Attempt 1's tool is rejected; killed while its feedback is being put

@@ -23,6 +23,15 @@ inline const std::string kGoodTool = R"(def main [] {
 }
 )";
 
+// The same tool, taking 2 s: long enough to kill bitter while it runs.
+inline const std::string kSlowGoodTool = R"(def main [] {
+  let input = $in | from json
+  sleep 2sec
+  let m = $input.message
+  { success: true, data: { echo: $m, reversed: ($m | str reverse), length: ($m | str length), was_dry_run: false } } | to json -r
+}
+)";
+
 class FakeLlmTest : public ::testing::Test {
  protected:
   std::vector<std::string> env() {
