@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -462,58 +463,79 @@ TEST_F(ServerE2E, MetricsCountWhatHappened) {
       << text;
 }
 
+// A webhook receiver on loopback that keeps every JSON body posted to /hook.
+// `respond` gives the status for the n-th delivery (1-based) and may take
+// its time.
+class WebhookReceiver {
+ public:
+  explicit WebhookReceiver(std::function<int(size_t)> respond = [](size_t) { return 204; })
+      : respond_(std::move(respond)) {
+    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+      size_t n;
+      {
+        std::lock_guard lock(mu_);
+        got_.push_back(json::parse(req.body, nullptr, false));
+        n = got_.size();
+      }
+      res.status = respond_(n);
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~WebhookReceiver() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url(const std::string& query = "") const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/hook" + query;
+  }
+  // What arrived, once `n` deliveries have or after `timeout`.
+  std::vector<json> wait_for(size_t n, std::chrono::milliseconds timeout) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      {
+        std::lock_guard lock(mu_);
+        if (got_.size() >= n || std::chrono::steady_clock::now() >= until) return got_;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+
+ private:
+  std::function<int(size_t)> respond_;
+  httplib::Server server_;
+  std::mutex mu_;
+  std::vector<json> got_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
 TEST_F(ServerE2E, AnEscalationIsPostedToTheWebhookAndRetried) {
   // The receiver fails the first delivery; the second must follow.
-  httplib::Server receiver;
-  std::mutex mu;
-  std::vector<json> got;
-  receiver.Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(mu);
-    got.push_back(json::parse(req.body, nullptr, false));
-    res.status = got.size() == 1 ? 500 : 204;
-  });
-  const int port = receiver.bind_to_any_port("127.0.0.1");
-  std::thread t([&] { receiver.listen_after_bind(); });
+  WebhookReceiver receiver([](size_t n) { return n == 1 ? 500 : 204; });
   llm_.script({{200, nu_answer(kNoLength)}}, /*repeat_last=*/true);
-  start({"--webhook", "http://127.0.0.1:" + std::to_string(port) + "/hook?secret=wh-77", "--max-attempts", "2"},
-        {"BITTER_LLM_BACKOFF_MS=5"});
+  start({"--webhook", receiver.url("?secret=wh-77"), "--max-attempts", "2"}, {"BITTER_LLM_BACKOFF_MS=5"});
   auto r = post_json(echo_request());
   const std::string id = json::parse(r->body)["id"];
   EXPECT_EQ(wait_final(id)["state"]["current"], "FAILED");
-  for (int i = 0; i < 1000; ++i) {
-    {
-      std::lock_guard lock(mu);
-      if (got.size() >= 2) break;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  {
-    std::lock_guard lock(mu);
-    ASSERT_EQ(got.size(), 2u) << "the failed delivery was not retried";
-    EXPECT_EQ(got[1], got[0]);
-    EXPECT_EQ(got[1]["event"], "execution.escalated");
-    EXPECT_EQ(got[1]["execution_id"], id);
-    EXPECT_EQ(got[1]["attempts"], 2);
-    EXPECT_NE(got[1]["escalation"].get<std::string>().find("2 attempts"), std::string::npos) << got[1].dump(2);
-  }
+  const auto got = receiver.wait_for(2, 10s);
+  ASSERT_EQ(got.size(), 2u) << "the failed delivery was not retried";
+  EXPECT_EQ(got[1], got[0]);
+  EXPECT_EQ(got[1]["event"], "execution.escalated");
+  EXPECT_EQ(got[1]["execution_id"], id);
+  EXPECT_EQ(got[1]["attempts"], 2);
+  EXPECT_NE(got[1]["escalation"].get<std::string>().find("2 attempts"), std::string::npos) << got[1].dump(2);
   server_->stop();
   EXPECT_EQ(server_->stderr_text().find("wh-77"), std::string::npos) << "the webhook URL's secret was logged";
-  receiver.stop();
-  t.join();
 }
 
 TEST_F(ServerE2E, ASlowWebhookNeverHoldsUpExecutions) {
-  httplib::Server receiver;
-  std::atomic<int> got{0};
-  receiver.Post("/hook", [&](const httplib::Request&, httplib::Response& res) {
-    ++got;
+  WebhookReceiver receiver([](size_t) {
     std::this_thread::sleep_for(3s);  // a receiver that takes its time
-    res.status = 204;
+    return 204;
   });
-  const int port = receiver.bind_to_any_port("127.0.0.1");
-  std::thread t([&] { receiver.listen_after_bind(); });
   llm_.script({{200, nu_answer(kNoLength)}}, /*repeat_last=*/true);
-  start({"--webhook", "http://127.0.0.1:" + std::to_string(port) + "/hook", "--max-attempts", "1"});
+  start({"--webhook", receiver.url(), "--max-attempts", "1"});
   const auto t0 = std::chrono::steady_clock::now();
   json first = echo_request("one"), second = echo_request("two");
   second["task"] = "Echo the message back";
@@ -522,49 +544,26 @@ TEST_F(ServerE2E, ASlowWebhookNeverHoldsUpExecutions) {
   const std::string b = json::parse(post_json(second)->body)["id"];
   EXPECT_EQ(wait_final(b)["state"]["current"], "FAILED");
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 2500ms) << "an execution waited for the webhook";
-  for (int i = 0; i < 200 && got < 1; ++i) std::this_thread::sleep_for(10ms);
-  EXPECT_GE(got.load(), 1);
+  EXPECT_GE(receiver.wait_for(1, 2s).size(), 1u);
   server_->stop();
-  receiver.stop();
-  t.join();
 }
 
 TEST_F(ServerE2E, ABreakerThatOpensIsAlertedAndCountedWithTheRetries) {
-  httplib::Server receiver;
-  std::mutex mu;
-  std::vector<json> got;
-  receiver.Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(mu);
-    got.push_back(json::parse(req.body, nullptr, false));
-    res.status = 204;
-  });
-  const int port = receiver.bind_to_any_port("127.0.0.1");
-  std::thread t([&] { receiver.listen_after_bind(); });
+  WebhookReceiver receiver;
   llm_.script({{503, "", R"({"error":{"message":"down"}})"}}, /*repeat_last=*/true);
-  start({"--webhook", "http://127.0.0.1:" + std::to_string(port) + "/hook"},
+  start({"--webhook", receiver.url()},
         {"BITTER_BREAKER_THRESHOLD=2", "BITTER_LLM_RETRIES=3", "BITTER_LLM_BACKOFF_MS=1", "BITTER_LLM_BACKOFF_CAP_MS=2"});
   const json done = wait_final(json::parse(post_json(echo_request())->body)["id"]);
   EXPECT_EQ(done["state"]["current"], "FAILED");
-  for (int i = 0; i < 500; ++i) {
-    {
-      std::lock_guard lock(mu);
-      if (!got.empty()) break;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  {
-    std::lock_guard lock(mu);
-    ASSERT_FALSE(got.empty()) << "no breaker alert";
-    EXPECT_EQ(got[0]["event"], "breaker.opened");
-    EXPECT_EQ(got[0]["failures"], 2);
-  }
+  const auto got = receiver.wait_for(1, 5s);
+  ASSERT_FALSE(got.empty()) << "no breaker alert";
+  EXPECT_EQ(got[0]["event"], "breaker.opened");
+  EXPECT_EQ(got[0]["failures"], 2);
   const std::string metrics = client_->Get("/metrics")->body;
   EXPECT_NE(metrics.find("bitter_circuit_breaker_open{endpoint=\"http://127.0.0.1:"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find(",state=\"open\"} 1"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("bitter_llm_retries_total{provider=\"openai http://127.0.0.1:"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("bitter_llm_errors_total{provider="), std::string::npos) << metrics;
-  receiver.stop();
-  t.join();
 }
 
 TEST_F(ServerE2E, SandboxLimitHitsAndReadinessAreReported) {
