@@ -20,6 +20,16 @@ constexpr const char* kFooter =
 
 }  // namespace
 
+std::optional<int> parse_args(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  return std::nullopt;
+}
+
 int main_entry(int argc, char** argv) {
   // A tool that closes its stdin early must not kill us with SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
@@ -47,16 +57,11 @@ int main_entry(int argc, char** argv) {
   add("lint", "Check a contract itself: unknown types, broken $ref, contradictions", add_lint);
   add("resume", "Continue executions a dead bitter process left unfinished", add_resume);
   add("serve", "Serve the HTTP API (Kestra-compatible), live progress, metrics and the dashboard",
-      add_serve);
+      add_serve_launcher);
   add("cache", "List or purge the validated tools `run` reuses", add_cache);
   add("schema", "Print the JSON Schema bitter derives for a model of a contract", add_schema);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? kExitOk : kExitUsage;
-  }
+  if (auto rc = parse_args(app, argc, argv)) return *rc;
   for (auto& [sub, handler] : handlers) {
     if (sub->parsed()) return handler();
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -22,9 +23,19 @@ Handler add_validate(CLI::App& app);
 Handler add_lint(CLI::App& app);
 Handler add_cache(CLI::App& app);
 Handler add_resume(CLI::App& app);
-Handler add_serve(CLI::App& app);
+// `bitter serve`: hands everything after `serve` to bitter-serve (serve.cc,
+// a program of its own; see serve_launcher.cc for why).
+Handler add_serve_launcher(CLI::App& app);
 
-// Parses argv and runs the chosen subcommand; returns the exit code.
+// Parses argv into `app`. Set: parsing ended the command (--help, --version
+// or a usage error, which CLI11 has printed), with this exit code.
+std::optional<int> parse_args(CLI::App& app, int argc, char** argv);
+
+// bitter: parses argv and runs the chosen subcommand; returns the exit code.
 int main_entry(int argc, char** argv);
+
+// bitter-serve: `bitter serve`'s options and the server.
+Handler add_serve(CLI::App& app);
+int serve_main(int argc, char** argv);
 
 }  // namespace bt::cli

@@ -1,6 +1,7 @@
-// `bitter serve`: the HTTP API, metrics and dashboard over one engine
-// service, until SIGINT or SIGTERM.
+// `bitter serve` (the program bitter-serve): the HTTP API, metrics and
+// dashboard over one engine service, until SIGINT or SIGTERM.
 
+#include <csignal>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -190,6 +191,15 @@ Handler add_serve(CLI::App& app) {
       "       -F contract=@datacontract.yaml -F task='Echo the message' -F input_json='{\"message\":\"hi\"}'\n"
       "then GET /api/v1/executions/ID, /follow (SSE) or open http://127.0.0.1:8080/ in a browser.");
   return [opt] { return serve(*opt); };
+}
+
+int serve_main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);  // a client that goes away must not kill the server
+  CLI::App app{"bitter serve: the HTTP API (Kestra-compatible), live progress, metrics and the dashboard",
+               "bitter serve"};
+  const Handler run = add_serve(app);
+  if (auto rc = parse_args(app, argc, argv)) return *rc;
+  return run();
 }
 
 }  // namespace bt::cli

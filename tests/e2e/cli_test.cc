@@ -129,6 +129,37 @@ TEST_F(CliE2E, UnknownCommandAndHelp) {
   EXPECT_NE(help.out.find("--max-attempts"), std::string::npos);
 }
 
+TEST_F(CliE2E, ServeIsAProgramOfItsOwnSoNoOtherCommandLoadsTheHttpLibrary) {
+  // What the dynamic loader would load for bitter (ldd's own mechanism).
+  auto loaded = run_bitter({"--version"}, {"LD_TRACE_LOADED_OBJECTS=1"});
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
+  EXPECT_NE(loaded.out.find("libc.so"), std::string::npos) << loaded.out;
+  for (const char* lib : {"httplib", "libssl", "libcrypto", "libbrotli"})
+    EXPECT_EQ(loaded.out.find(lib), std::string::npos) << lib << " is loaded by every command:\n" << loaded.out;
+
+  // `bitter serve` hands everything, --help included, to bitter-serve.
+  auto help = run_bitter({"serve", "--help"}, env());
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  EXPECT_NE(help.out.find("bitter serve [OPTIONS]"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("--listen"), std::string::npos) << help.out;
+  EXPECT_EQ(run_bitter({"serve", "--no-such-option"}, env()).exit_code, 2);
+
+  // A bitter copied without it says what is missing.
+  const auto lone = home_.path() / "lone";
+  std::filesystem::create_directories(lone);
+  std::error_code ec;
+  std::filesystem::create_hard_link(BITTER_BINARY, lone / "bitter", ec);
+  if (ec) std::filesystem::copy_file(BITTER_BINARY, lone / "bitter");
+  sandbox::ProcessSpec spec;
+  spec.argv = {(lone / "bitter").string(), "serve"};
+  spec.env = env();
+  spec.timeout = std::chrono::seconds(30);
+  auto r = sandbox::run_process(spec);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->exit_code, 3) << r->err;
+  EXPECT_NE(r->err.find((lone / "bitter-serve").string() + ": No such file"), std::string::npos) << r->err;
+}
+
 TEST_F(CliE2E, DoctorSaysWhereItLookedForNu) {
   auto r = run_bitter({"doctor", "--json"}, env());
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
