@@ -1,6 +1,7 @@
 #include <csignal>
 #include <cstdio>
 #include <map>
+#include <string>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -39,10 +40,14 @@ int main_entry(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "bitter 0.1.0");
 
+  // Only the subcommand named gets its options: building every option of
+  // every subcommand would be most of bitter's own start-up work, and
+  // `bitter --help` lists the subcommands without them.
+  const std::string named = argc > 1 ? argv[1] : "";
   std::map<CLI::App*, Handler> handlers;
   auto add = [&](const char* name, const char* help, Handler (*registrar)(CLI::App&)) {
     CLI::App* sub = app.add_subcommand(name, help);
-    handlers[sub] = registrar(*sub);
+    if (named == name) handlers[sub] = registrar(*sub);
   };
   add("run", "Generate, check, run and validate a tool until it satisfies the contract", add_run);
   add("show", "Show one execution: attempts, stages, errors, the accepted tool", add_show);
