@@ -90,7 +90,7 @@ int exec(const ExecOptions& opt) {
   if (auto s = sandbox::check_free_space(data, sandbox::min_free_bytes()); !s)
     return fail(s.error(), opt.json);
   const std::string id = "exec-" + new_execution_id();
-  auto ws = sandbox::create_workspace(data, id, 0);
+  auto ws = sandbox::create_exec_workspace(data, id);
   if (!ws) return fail(ws.error(), opt.json);
   const fs::path tool = ws->dir / fs::path(opt.file).filename();
   if (auto s = write_file_atomic(tool, *code); !s) return fail(s.error(), opt.json);

@@ -54,16 +54,8 @@ void make_removable(const fs::path& dir) {
     make_removable(it->path());
 }
 
-}  // namespace
-
-Result<Workspace> create_workspace(const fs::path& data_dir, const std::string& execution_id,
-                                   int attempt, int candidate) {
-  if (auto s = check_id(execution_id); !s) return s.error();
-  if (attempt < 0 || candidate < 0)
-    return internal_error(fmt::format("invalid workspace numbers {}/{}", attempt, candidate));
-  const fs::path dir =
-      data_dir / "work" / execution_id / std::to_string(attempt) / std::to_string(candidate);
-  // Create each missing ancestor ourselves, so all of them get 0700.
+// `dir` and each missing ancestor, all 0700; `dir` itself must be new.
+Result<Workspace> make_workspace(const fs::path& dir) {
   fs::path partial;
   for (const auto& part : dir.parent_path()) {
     partial /= part;
@@ -73,6 +65,22 @@ Result<Workspace> create_workspace(const fs::path& data_dir, const std::string& 
   }
   if (auto s = make_dir(dir, false); !s) return s.error();
   return Workspace{dir};
+}
+
+}  // namespace
+
+Result<Workspace> create_workspace(const fs::path& data_dir, const std::string& execution_id,
+                                   int attempt, int candidate) {
+  if (auto s = check_id(execution_id); !s) return s.error();
+  if (attempt < 0 || candidate < 0)
+    return internal_error(fmt::format("invalid workspace numbers {}/{}", attempt, candidate));
+  return make_workspace(data_dir / "work" / execution_id / std::to_string(attempt) /
+                        std::to_string(candidate));
+}
+
+Result<Workspace> create_exec_workspace(const fs::path& data_dir, const std::string& id) {
+  if (auto s = check_id(id); !s) return s.error();
+  return make_workspace(data_dir / "work" / id);
 }
 
 namespace {

@@ -1,5 +1,6 @@
 // Per-candidate scratch directories where a generated tool runs:
-// <data>/work/<execution_id>/<attempt>/<candidate>/, private to the user.
+// <data>/work/<execution_id>/<attempt>/<candidate>/, private to the user
+// (and <data>/work/<id>/ for a tool run by `bitter exec`).
 #pragma once
 
 #include <chrono>
@@ -20,6 +21,10 @@ struct Workspace {
 // next. execution_id must be a single path component (no '/', not "." or "..").
 Result<Workspace> create_workspace(const std::filesystem::path& data_dir,
                                    const std::string& execution_id, int attempt, int candidate = 0);
+
+// <data>/work/<id>/, the same way, for one tool run outside any execution
+// (`bitter exec`): one directory to make and remove, not three.
+Result<Workspace> create_exec_workspace(const std::filesystem::path& data_dir, const std::string& id);
 
 // Removes <data>/work/<execution_id> recursively; a missing directory is fine.
 // Subdirectories a tool made unreadable or unwritable are fixed up first.

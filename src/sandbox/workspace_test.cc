@@ -78,9 +78,22 @@ TEST_F(WorkspaceTest, DuplicateIsAnError) {
 TEST_F(WorkspaceTest, RejectsIdsThatAreNotOneComponent) {
   for (const std::string id : {"", ".", "..", "../escape", "a/b"}) {
     EXPECT_FALSE(create_workspace(data_, id, 1).ok()) << id;
+    EXPECT_FALSE(create_exec_workspace(data_, id).ok()) << id;
     EXPECT_FALSE(remove_execution_workspaces(data_, id).ok()) << id;
   }
   EXPECT_FALSE(fs::exists(root_ / "escape"));
+}
+
+TEST_F(WorkspaceTest, AnExecWorkspaceIsOnePrivateDirectoryUnderWork) {
+  const mode_t old = ::umask(022);
+  auto ws = create_exec_workspace(data_, "exec-5");
+  ::umask(old);
+  ASSERT_TRUE(ws.ok()) << ws.error().message;
+  EXPECT_EQ(ws->dir, data_ / "work" / "exec-5");
+  for (const fs::path& p : {data_, data_ / "work", ws->dir}) EXPECT_EQ(mode(p), 0700u) << p;
+  EXPECT_FALSE(create_exec_workspace(data_, "exec-5").ok());  // never reused
+  ASSERT_TRUE(remove_execution_workspaces(data_, "exec-5").ok());
+  EXPECT_FALSE(fs::exists(ws->dir));
 }
 
 TEST_F(WorkspaceTest, RemovesEverythingAndToleratesMissing) {
