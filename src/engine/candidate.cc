@@ -145,17 +145,18 @@ CandidateResult generate(Context& ctx, const CandidateTask& t) {
   }
   r.llm_text = answer->text;
   // Written before anything else happens: a crash after this must not lose
-  // what was paid for. (With candidates, the generate stage below holds each
-  // candidate's text; the attempt row keeps candidate 0's.)
-  if (c == 0)
-    if (auto s = ctx.journal.record_answer(ctx.execution_id, k, answer->text); !s)
-      return stopped(s.error(), kGenerate, kAtGenerate);
-  ctx.stage(k, c, kGenerate, !answer->truncated(), t0,
-            {{"summary", fmt::format("{} chars, finish_reason {}", answer->text.size(), answer->finish_reason)},
-             {"finish_reason", answer->finish_reason},
-             {"prompt_tokens", answer->prompt_tokens},
-             {"completion_tokens", answer->completion_tokens},
-             {"text", answer->text}});
+  // what was paid for. The generate stage holds each candidate's text; the
+  // attempt row keeps candidate 0's, for resume.
+  nlohmann::json detail = {
+      {"summary", fmt::format("{} chars, finish_reason {}", answer->text.size(), answer->finish_reason)},
+      {"finish_reason", answer->finish_reason},
+      {"prompt_tokens", answer->prompt_tokens},
+      {"completion_tokens", answer->completion_tokens},
+      {"text", answer->text}};
+  if (c != 0)
+    ctx.stage(k, c, kGenerate, !answer->truncated(), t0, std::move(detail));
+  else if (auto s = ctx.answer_stage(k, !answer->truncated(), t0, std::move(detail), answer->text); !s)
+    return stopped(s.error(), kGenerate, kAtGenerate);
   // The disk makes it durable while extract, the syntax check and the scan
   // go on; the tool does not run before it is (check_and_run waits).
   try {
@@ -177,7 +178,7 @@ CandidateResult check_and_run(Context& ctx, int k, int c, const fs::path& worksp
                               const CancelToken* cancel, std::future<Status>* answer_durable) {
   const LoopConfig& config = ctx.config;
   const fs::path tool = workspace / "tool.nu";
-  if (auto s = write_file_atomic(tool, code); !s) return stopped(s.error(), kExecute, kAtSyntax);
+  if (auto s = write_new_file(tool, code); !s) return stopped(s.error(), kExecute, kAtSyntax);
 
   // The tool's sandbox, for its parse as for its run.
   std::optional<sandbox::Isolation> iso;

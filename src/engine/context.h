@@ -43,6 +43,11 @@ class Context {
   // returned: a stage that happened is not undone by failing to record it.
   void stage(int k, int c, const std::string& name, bool ok, SteadyClock::time_point started,
              nlohmann::json detail = nlohmann::json::object());
+  // The generate stage of candidate 0 with the attempt's answer, in one
+  // commit. Here a journal error is returned: an answer not recorded would
+  // be bought again after a crash, so the execution stops.
+  Status answer_stage(int k, bool ok, SteadyClock::time_point started, nlohmann::json detail,
+                      const std::string& answer);
 
   // FOR TESTS ONLY. BITTER_TEST_HOLD_STAGE=<stage> makes the first start of
   // that stage in this process log "BITTER_TEST_HOLD_STAGE: holding <stage>"
@@ -53,6 +58,10 @@ class Context {
   void hold_for_test(int k, int c, const char* stage_name) const;
 
  private:
+  // Logs the stage and tells the event sink; returns its journal row.
+  store::StageRow report(int k, int c, const std::string& name, bool ok, SteadyClock::time_point started,
+                         nlohmann::json detail);
+
   std::optional<bt::Clock::TimePoint> deadline_;
 };
 

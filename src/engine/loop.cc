@@ -47,8 +47,8 @@ nlohmann::json Context::fields(int k, int c, const std::string& stage_name) cons
   return f;
 }
 
-void Context::stage(int k, int c, const std::string& name, bool ok, SteadyClock::time_point started,
-                    nlohmann::json detail) {
+store::StageRow Context::report(int k, int c, const std::string& name, bool ok, SteadyClock::time_point started,
+                               nlohmann::json detail) {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started).count();
   const long long ms = us / 1000;
   auto f = fields(k, c, name);
@@ -57,8 +57,18 @@ void Context::stage(int k, int c, const std::string& name, bool ok, SteadyClock:
   log.log(ok ? LogLevel::info : LogLevel::warn, fmt::format("{}: {}", name, detail.value("summary", ok ? "ok" : "failed")),
           f);
   if (config.events) config.events->on_stage({execution_id, k, c, name, ok, ms, detail, us});
-  if (auto s = journal.add_stage(execution_id, {k, name, ok, ms, std::move(detail), "", c}); !s)
+  return {k, name, ok, ms, std::move(detail), "", c};
+}
+
+void Context::stage(int k, int c, const std::string& name, bool ok, SteadyClock::time_point started,
+                    nlohmann::json detail) {
+  if (auto s = journal.add_stage(execution_id, report(k, c, name, ok, started, std::move(detail))); !s)
     log.error("journal: cannot record stage " + name + ": " + s.error().message, fields(k, c, name));
+}
+
+Status Context::answer_stage(int k, bool ok, SteadyClock::time_point started, nlohmann::json detail,
+                             const std::string& answer) {
+  return journal.record_answer(execution_id, k, answer, report(k, 0, kGenerate, ok, started, std::move(detail)));
 }
 
 }  // namespace detail

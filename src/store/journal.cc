@@ -357,8 +357,7 @@ Status Journal::finish_attempt(const std::string& id, const AttemptRow& a) {
   return s.done();
 }
 
-Status Journal::add_stage(const std::string& id, const StageRow& st) {
-  std::lock_guard lock(mu_);
+Status Journal::insert_stage(const std::string& id, const StageRow& st) {
   Stmt s(*stmts_,
          "INSERT INTO stages (execution_id, attempt, stage, ok, duration_ms, detail, at, candidate) "
          "VALUES (?,?,?,?,?,?,?,?)");
@@ -369,11 +368,23 @@ Status Journal::add_stage(const std::string& id, const StageRow& st) {
   return s.done();
 }
 
-Status Journal::record_answer(const std::string& id, int attempt, const std::string& text) {
+Status Journal::add_stage(const std::string& id, const StageRow& st) {
   std::lock_guard lock(mu_);
+  return insert_stage(id, st);
+}
+
+Status Journal::record_answer(const std::string& id, int attempt, const std::string& text,
+                              const StageRow& generate) {
+  std::lock_guard lock(mu_);
+  // One commit: both rows say the same thing happened.
+  if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
   Stmt s(*stmts_, "UPDATE attempts SET llm_text = ? WHERE execution_id = ? AND attempt = ?");
   s.bind(text).bind(id).bind(attempt);
-  return s.done();
+  Status done = s.done();
+  if (done) done = insert_stage(id, generate);
+  if (done) done = exec("COMMIT");
+  if (!done) (void)exec("ROLLBACK");
+  return done;
 }
 
 Result<std::vector<std::string>> Journal::fail_interrupted() {

@@ -110,10 +110,12 @@ class Journal {
   Status start_attempt(const std::string& id, int attempt);
   Status finish_attempt(const std::string& id, const AttemptRow& a);
   Status add_stage(const std::string& id, const StageRow& s);
-  // The LLM's answer, written as soon as it arrives: a crash of bitter after
-  // it returns does not lose what was paid for. A crash of the machine does
-  // not either once sync_checkpoint() has returned.
-  Status record_answer(const std::string& id, int attempt, const std::string& text);
+  // The LLM's answer and its generate stage, in one commit, as soon as it
+  // arrives: a crash of bitter after it returns does not lose what was paid
+  // for. A crash of the machine does not either once sync_checkpoint() has
+  // returned.
+  Status record_answer(const std::string& id, int attempt, const std::string& text,
+                       const StageRow& generate);
   // Under BITTER_JOURNAL_SYNC=checkpoints (the default) makes every commit so
   // far reach the disk; under `every` they have already, under `off` none
   // does. Any thread; the journal stays usable while the disk works.
@@ -166,6 +168,7 @@ class Journal {
   enum class Sync { every, checkpoints, off };
   Journal(sqlite3* db, Sync sync);
   Status exec(const std::string& sql);
+  Status insert_stage(const std::string& id, const StageRow& st);  // mu_ held
 
   void bump();
 

@@ -140,7 +140,7 @@ TEST_F(JournalTest, EverySyncModeRecordsTheSameAndABadOneIsRefused) {
     ASSERT_TRUE(j.ok()) << mode << ": " << j.error().message;
     ASSERT_TRUE((*j)->create_execution(row("e1")).ok());
     ASSERT_TRUE((*j)->start_attempt("e1", 1).ok());
-    ASSERT_TRUE((*j)->record_answer("e1", 1, "the answer").ok());
+    ASSERT_TRUE((*j)->record_answer("e1", 1, "the answer", {1, "generate", true, 1, {{"text", "the answer"}}}).ok());
     ASSERT_TRUE((*j)->sync_checkpoint().ok()) << mode;
     auto attempts = (*j)->attempts("e1");
     ASSERT_TRUE(attempts.ok());
@@ -249,11 +249,18 @@ TEST_F(JournalTest, ExecutionsOfAProcessThatDiedAreFailedNotLeftRunning) {
 TEST_F(JournalTest, TheAnswerIsRecordedBeforeTheAttemptEnds) {
   ASSERT_TRUE(journal_->create_execution(row("e")).ok());
   ASSERT_TRUE(journal_->start_attempt("e", 1).ok());
-  ASSERT_TRUE(journal_->record_answer("e", 1, "```nu\n1\n```").ok());
+  const uint64_t before = journal_->changes();
+  ASSERT_TRUE(journal_->record_answer("e", 1, "```nu\n1\n```", {1, "generate", true, 7, {{"summary", "12 chars"}}}).ok());
+  EXPECT_EQ(journal_->changes(), before + 1);  // the answer and its stage row: one commit
   auto attempts = journal_->attempts("e");
   ASSERT_EQ(attempts->size(), 1u);
   EXPECT_EQ((*attempts)[0].llm_text, "```nu\n1\n```");
   EXPECT_EQ((*attempts)[0].outcome, "");  // still running
+  auto stages = journal_->stages("e");
+  ASSERT_TRUE(stages.ok());
+  ASSERT_EQ(stages->size(), 1u);
+  EXPECT_EQ((*stages)[0].stage, "generate");
+  EXPECT_EQ((*stages)[0].duration_ms, 7);
 }
 
 }  // namespace
