@@ -93,7 +93,7 @@ int exec(const ExecOptions& opt) {
   auto ws = sandbox::create_exec_workspace(data, id);
   if (!ws) return fail(ws.error(), opt.json);
   const fs::path tool = ws->dir / fs::path(opt.file).filename();
-  if (auto s = write_file_atomic(tool, *code); !s) return fail(s.error(), opt.json);
+  if (auto s = write_new_file(tool, *code); !s) return fail(s.error(), opt.json);
 
   sandbox::ProcessSpec spec;
   spec.argv = rt->first;

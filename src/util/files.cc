@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace bt {
@@ -34,6 +35,25 @@ Status write_file_atomic(const fs::path& path, std::string_view data, fs::perms 
     fs::remove(tmp, ec);
     return infra_error("cannot rename into " + path.string() + ": " + ec.message());
   }
+  return {};
+}
+
+Status write_new_file(const fs::path& path, std::string_view data, fs::perms perms) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                        static_cast<mode_t>(perms));
+  if (fd < 0) return infra_error("cannot create " + path.string() + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = errno;
+      ::close(fd);
+      return infra_error("cannot write " + path.string() + ": " + std::strerror(err));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) return infra_error("cannot write " + path.string() + ": " + std::strerror(errno));
   return {};
 }
 

@@ -14,6 +14,14 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view dat
                          std::filesystem::perms perms = std::filesystem::perms::owner_read |
                                                         std::filesystem::perms::owner_write);
 
+// Creates `path`, which must not exist yet (a symlink there is refused too),
+// holding `data`: for a file in a fresh directory of our own that nothing
+// reads before we are done, where write_file_atomic's temp file and rename
+// would only cost two more metadata updates.
+Status write_new_file(const std::filesystem::path& path, std::string_view data,
+                      std::filesystem::perms perms = std::filesystem::perms::owner_read |
+                                                     std::filesystem::perms::owner_write);
+
 // The data dir: $BITTER_HOME, else $XDG_DATA_HOME/bitter, else ~/.local/share/bitter.
 std::filesystem::path data_dir();
 
