@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <future>
 #include <random>
-#include <system_error>
 
 #include <fmt/format.h>
 
@@ -159,11 +158,7 @@ CandidateResult generate(Context& ctx, const CandidateTask& t) {
     return stopped(s.error(), kGenerate, kAtGenerate);
   // The disk makes it durable while extract, the syntax check and the scan
   // go on; the tool does not run before it is (check_and_run waits).
-  try {
-    r.answer_durable = std::async(std::launch::async, [&journal = ctx.journal] { return journal.sync_checkpoint(); });
-  } catch (const std::system_error&) {  // no thread to spare: sync here instead
-    if (auto s = ctx.journal.sync_checkpoint(); !s) return stopped(s.error(), kGenerate, kAtGenerate);
-  }
+  r.answer_durable = ctx.journal.sync_checkpoint_async();
   if (answer->truncated()) {
     r.failure = Failure{kGenerate, "your answer was cut off (finish_reason \"length\") before it was complete",
                         "Write a shorter tool: one fenced ```nu block, no explanation around it.", {}, {}, {}};

@@ -1,27 +1,9 @@
 #include "engine/workspace_remover.h"
 
-#include <pthread.h>
-#include <signal.h>
-
-#include <functional>
-
 #include "sandbox/workspace.h"
+#include "util/quiet_thread.h"
 
 namespace bt::engine {
-namespace {
-
-// Starts `f` on a thread that blocks every signal: SIGINT and SIGTERM are for
-// the thread that waits on them (util/signals.h), which may be set up later.
-std::thread quiet_thread(std::function<void()> f) {
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_BLOCK, &all, &old);
-  std::thread t(std::move(f));
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  return t;
-}
-
-}  // namespace
 
 WorkspaceRemover::WorkspaceRemover(std::filesystem::path data_dir)
     : data_dir_(std::move(data_dir)), thread_(quiet_thread([this] { run(); })) {}

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
@@ -253,6 +254,12 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
     if (j->wal_fd_ < 0) {  // cannot happen in WAL mode; if it does, sync every commit
       j->sync_ = Sync::every;
       sqlite3_exec(db, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+    } else {
+      try {
+        j->syncer_ = std::make_unique<WalSyncer>([jp = j.get()] { return jp->sync_wal(); });
+      } catch (const std::system_error&) {
+        // No thread to spare: every sync is done by the thread that asks.
+      }
     }
   }
   return j;
@@ -261,6 +268,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
 Journal::Journal(sqlite3* db, Sync sync) : db_(db), stmts_(std::make_unique<detail::StmtCache>(db)), sync_(sync) {}
 
 Journal::~Journal() {
+  syncer_.reset();  // answers what was asked while the -wal file is still open
   stmts_.reset();  // sqlite3_close refuses while statements are prepared
   sqlite3_close(db_);
   if (wal_fd_ >= 0) ::close(wal_fd_);
@@ -295,13 +303,24 @@ Status Journal::exec(const std::string& sql) {
   return {};
 }
 
-Status Journal::sync_checkpoint() {
-  if (sync_ != Sync::checkpoints) return {};  // every commit synced already, or none is
+Status Journal::sync_wal() const {
   // In WAL mode a commit is its frames in the -wal file: syncing that file
   // makes this commit and every one before it durable. Done outside mu_, so
   // other executions' journal writes do not queue behind the disk.
   if (::fdatasync(wal_fd_) != 0) return infra_error(std::string("journal: cannot sync: ") + std::strerror(errno));
   return {};
+}
+
+Status Journal::sync_checkpoint() {
+  if (sync_ != Sync::checkpoints) return {};  // every commit synced already, or none is
+  return syncer_ ? syncer_->request().get() : sync_wal();
+}
+
+std::future<Status> Journal::sync_checkpoint_async() {
+  if (sync_ == Sync::checkpoints && syncer_) return syncer_->request();
+  std::promise<Status> now;
+  now.set_value(sync_checkpoint());
+  return now.get_future();
 }
 
 Status Journal::create_execution(const ExecutionRow& e) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/wal_syncer.h"
 #include "util/result.h"
 
 namespace bt::store {
@@ -118,8 +120,11 @@ class Journal {
                        const StageRow& generate);
   // Under BITTER_JOURNAL_SYNC=checkpoints (the default) makes every commit so
   // far reach the disk; under `every` they have already, under `off` none
-  // does. Any thread; the journal stays usable while the disk works.
+  // does. Any thread; the journal stays usable while the disk works, and
+  // executions that ask at the same time share one sync (wal_syncer.h).
   Status sync_checkpoint();
+  // The same without waiting: ready when those commits are durable.
+  std::future<Status> sync_checkpoint_async();
   // Executions left CREATED/QUEUED/RUNNING by a bitter process that no longer
   // runs are marked FAILED with the reason "interrupted"; returns their ids.
   Result<std::vector<std::string>> fail_interrupted();
@@ -169,6 +174,7 @@ class Journal {
   Journal(sqlite3* db, Sync sync);
   Status exec(const std::string& sql);
   Status insert_stage(const std::string& id, const StageRow& st);  // mu_ held
+  Status sync_wal() const;
 
   void bump();
 
@@ -177,6 +183,7 @@ class Journal {
   std::unique_ptr<detail::StmtCache> stmts_;  // guarded by mu_
   Sync sync_;
   int wal_fd_ = -1;  // the -wal file, for sync_checkpoint
+  std::unique_ptr<WalSyncer> syncer_;  // checkpoints mode; before wal_fd_ closes, it stops
   mutable std::mutex change_mu_;
   mutable std::condition_variable change_cv_;
   uint64_t changes_ = 0;
