@@ -6,7 +6,10 @@
 #       removed, old ones swept, sandbox, capture);
 #   (c) bubblewrap set up comparably (namespaces, read-only /usr, private
 #       /proc, /dev and /tmp, the workspace writable, no capabilities,
-#       uid 65534, a new session);
+#       uid 65534, a new session). Lighter than bitter still: no seccomp
+#       filter (bwrap reads one from a descriptor, which repeated runs
+#       without a shell cannot hand it afresh), no rlimits, no workspace
+#       made and removed per run;
 #   (d) true.sh in bare namespaces (util-linux unshare, nothing mounted):
 #       the kernel's share;
 #   (e) in-process, as `bitter run` pays it for every tool it runs:
