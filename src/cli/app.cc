@@ -15,9 +15,7 @@ constexpr const char* kDescription =
     "it generates Nushell code, checks it, runs it on your input and validates the\n"
     "output against the contract, feeding exact errors back until it passes.";
 
-constexpr const char* kFooter =
-    "\nExit codes: 0 ok, 1 contract not satisfied, 2 bad usage or input, 3 infrastructure.\n"
-    "Data dir: $BITTER_HOME (default ~/.local/share/bitter). Run `bitter COMMAND --help`.";
+const std::string kFooter = std::string("\n") + kExitCodesHelp + " Run `bitter COMMAND --help`.";
 
 }  // namespace
 

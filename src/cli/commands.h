@@ -2,10 +2,13 @@
 // handler that runs once parsing succeeded.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 
 #include <CLI/CLI.hpp>
+
+#include "util/result.h"
 
 namespace bt::cli {
 
@@ -24,8 +27,10 @@ Handler add_lint(CLI::App& app);
 Handler add_cache(CLI::App& app);
 Handler add_resume(CLI::App& app);
 // `bitter serve`: hands everything after `serve` to bitter-serve (serve.cc,
-// a program of its own; see serve_launcher.cc for why).
+// a program of its own; see serve_launcher.cc for why), which it expects
+// beside the running bitter, at serve_program().
 Handler add_serve_launcher(CLI::App& app);
+Result<std::filesystem::path> serve_program();
 
 // Parses argv into `app`. Set: parsing ended the command (--help, --version
 // or a usage error, which CLI11 has printed), with this exit code.

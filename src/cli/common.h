@@ -15,6 +15,10 @@ inline constexpr int kExitFailed = 1;  // contract not satisfied / verdict negat
 inline constexpr int kExitUsage = 2;   // bad usage or bad input
 inline constexpr int kExitInfra = 3;   // LLM unreachable, nu missing, disk, journal
 inline constexpr int kExitKilled = 130;  // stopped by Ctrl-C / SIGTERM (state KILLED), as shells report SIGINT
+// What every --help ends with.
+inline constexpr const char* kExitCodesHelp =
+    "Exit codes: 0 ok, 1 contract not satisfied, 2 bad usage or input, 3 infrastructure.\n"
+    "Data dir: $BITTER_HOME (default ~/.local/share/bitter).";
 
 int exit_code_for(const Error& e);
 

@@ -39,6 +39,12 @@ int doctor(const std::string& nu_flag, bool json) {
     healthy = false;
   }
 
+  // `bitter serve` needs it; the other commands do not, so it is reported,
+  // not counted against health.
+  const auto serve = serve_program();
+  const bool serve_found = serve && ::access(serve->c_str(), X_OK) == 0;
+  report["serve"] = {{"path", serve ? serve->string() : serve.error().message}, {"found", serve_found}};
+
   const auto sbx = sandbox::probe_sandbox();
   report["sandbox"] = {{"usable", sbx.usable},       {"user_ns", sbx.user_ns},
                        {"pid_ns", sbx.pid_ns},       {"net_ns", sbx.net_ns},
@@ -98,6 +104,8 @@ int doctor(const std::string& nu_flag, bool json) {
                              sbx.usable ? "isolation available" : "NOT AVAILABLE", yn(sbx.user_ns),
                              yn(sbx.pid_ns), yn(sbx.net_ns), yn(sbx.mount_ns), yn(sbx.seccomp));
     for (const auto& n : sbx.notes) std::cout << "  " << n << "\n";
+    std::cout << fmt::format("server:   {} ({})\n", report["serve"]["path"].get<std::string>(),
+                             serve_found ? "found" : "MISSING: `bitter serve` cannot start; keep it beside bitter");
     std::cout << fmt::format("data dir: {} ({})\n", data.string(),
                              writable ? "writable" : "NOT writable");
     std::cout << fmt::format("journal:  {} ({})\n", (data / "journal.db").string(),

@@ -189,7 +189,8 @@ Handler add_serve(CLI::App& app) {
       "\nTrigger an execution as with Kestra:\n"
       "  curl -X POST http://127.0.0.1:8080/api/v1/executions/demo/contract-loop \\\n"
       "       -F contract=@datacontract.yaml -F task='Echo the message' -F input_json='{\"message\":\"hi\"}'\n"
-      "then GET /api/v1/executions/ID, /follow (SSE) or open http://127.0.0.1:8080/ in a browser.");
+      "then GET /api/v1/executions/ID, /follow (SSE) or open http://127.0.0.1:8080/ in a browser.\n\n" +
+      std::string(kExitCodesHelp));
   return [opt] { return serve(*opt); };
 }
 

@@ -23,10 +23,9 @@ namespace {
 namespace fs = std::filesystem;
 
 int launch_serve(const std::vector<std::string>& args) {
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return fail(infra_error("cannot find bitter-serve: /proc/self/exe: " + ec.message()), false);
-  const std::string program = (self.parent_path() / "bitter-serve").string();
+  auto found = serve_program();
+  if (!found) return fail(found.error(), false);
+  const std::string program = found->string();
   std::vector<char*> argv = {const_cast<char*>(program.c_str())};
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -38,6 +37,13 @@ int launch_serve(const std::vector<std::string>& args) {
 }
 
 }  // namespace
+
+Result<fs::path> serve_program() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return infra_error("cannot find bitter-serve: /proc/self/exe: " + ec.message());
+  return self.parent_path() / "bitter-serve";
+}
 
 Handler add_serve_launcher(CLI::App& app) {
   // Everything after `serve`, --help included, is bitter-serve's to parse.

@@ -158,6 +158,15 @@ TEST_F(CliE2E, ServeIsAProgramOfItsOwnSoNoOtherCommandLoadsTheHttpLibrary) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->exit_code, 3) << r->err;
   EXPECT_NE(r->err.find((lone / "bitter-serve").string() + ": No such file"), std::string::npos) << r->err;
+  // ... and so does doctor, beside a bitter that has it.
+  spec.argv = {(lone / "bitter").string(), "doctor", "--json"};
+  auto doctor = sandbox::run_process(spec);
+  ASSERT_TRUE(doctor.ok()) << doctor.error().message;
+  auto report = nlohmann::json::parse(doctor->out);
+  EXPECT_FALSE(report["serve"]["found"].get<bool>()) << doctor->out;
+  EXPECT_EQ(report["serve"]["path"], (lone / "bitter-serve").string());
+  auto here = run_bitter({"doctor", "--json"}, env());
+  EXPECT_TRUE(nlohmann::json::parse(here.out)["serve"]["found"].get<bool>()) << here.out;
 }
 
 TEST_F(CliE2E, DoctorSaysWhereItLookedForNu) {
