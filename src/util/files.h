@@ -1,5 +1,6 @@
-// Small file helpers with Result errors; whole-file writes go through a temp
-// file and rename so a crash never leaves a torn file behind.
+// Small file helpers with Result errors. Whole-file writes of files others
+// may read go through a temp file and rename, so a crash never leaves a torn
+// file behind; a file new in a directory of our own is written in place.
 #pragma once
 
 #include <filesystem>
